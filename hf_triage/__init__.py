@@ -1,0 +1,46 @@
+"""hf_triage: refer citizens in (or at risk of) homelessness to the right Housing First method.
+
+Turns structured assessment answers into a recommended support method — CTI, ICM or ACT — with
+plain-language reasons and warnings, from declarative YAML rules that encode the Danish
+guidance. The caseworker decides; hf_triage supports the decision.
+
+    >>> from hf_triage import triage
+    >>> triage({"complexity": "severe", "service_use": "minimal"}).method
+    'ACT'
+"""
+
+from __future__ import annotations
+
+from ._api import MunicipalityError, default_rules, load_rules, triage
+from ._compile import CompiledRules
+from ._exceptions import AssessmentError, RuleError, TriageError
+from ._models import (
+    Alternative,
+    Assessment,
+    Dimensions,
+    Municipality,
+    Reason,
+    Recommendation,
+    TriageWarning,
+)
+
+__version__ = "1.0.0"
+
+__all__ = [
+    "Alternative",
+    "Assessment",
+    "AssessmentError",
+    "CompiledRules",
+    "Dimensions",
+    "Municipality",
+    "MunicipalityError",
+    "Reason",
+    "Recommendation",
+    "RuleError",
+    "TriageError",
+    "TriageWarning",
+    "__version__",
+    "default_rules",
+    "load_rules",
+    "triage",
+]

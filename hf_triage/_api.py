@@ -1,0 +1,117 @@
+"""The public entry points: ``triage`` and ``load_rules``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ._compile import CompiledRules, compile_rules
+from ._domain import METHODS
+from ._exceptions import AssessmentError, TriageError
+from ._load import default_rules_dir, load_rule_files
+from ._models import Assessment, Municipality, Recommendation, validate_mapping
+from ._rulemodels import fmt_value
+
+__all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
+
+LANGS = ("da", "en")
+ENGINES = ("builtin", "durable")
+
+
+class MunicipalityError(TriageError, ValueError):
+    """A municipality profile is not valid; the message names the key, value and allowed ones."""
+
+
+def load_rules(directory: str | Path) -> CompiledRules:
+    """Load, validate and compile the rule files in ``directory``.
+
+    Raises ``RuleError`` listing every problem in every file, each with ``file:line``.
+    """
+    return compile_rules(load_rule_files(directory))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> CompiledRules:
+    """The rule set shipped with hf_triage (loaded once, then shared: it is immutable)."""
+    return load_rules(default_rules_dir())
+
+
+def _facts(assessment: Mapping[str, Any] | Assessment) -> dict[str, Any]:
+    if isinstance(assessment, Assessment):
+        return assessment.to_facts()
+    if not isinstance(assessment, Mapping):
+        raise AssessmentError(
+            f"an assessment must be a mapping or an hf_triage.Assessment, not "
+            f"{type(assessment).__name__}"
+        )
+    facts, problems = validate_mapping(assessment)
+    if problems:
+        raise AssessmentError(f"invalid assessment: {'; '.join(problems)}", tuple(problems))
+    return facts
+
+
+def offers_of(municipality: Mapping[str, Any] | Municipality | None) -> frozenset[str] | None:
+    """The methods a municipality offers, validated; ``None`` when no portfolio was given."""
+    if municipality is None:
+        return None
+    if isinstance(municipality, Municipality):
+        return frozenset(municipality.offers)
+    if not isinstance(municipality, Mapping):
+        raise MunicipalityError(
+            f"municipality must be a mapping such as {{'offers': ['CTI', 'ICM']}}, not "
+            f"{type(municipality).__name__}"
+        )
+    offers = municipality.get("offers")
+    if not isinstance(offers, (list, tuple, set, frozenset)):
+        raise MunicipalityError(
+            f"municipality 'offers': {fmt_value(offers)!r} is not a list of methods; "
+            f"write e.g. offers: [CTI, ICM] (allowed methods: {', '.join(METHODS)})"
+        )
+    bad = [m for m in offers if m not in METHODS]
+    if bad:
+        raise MunicipalityError(
+            f"municipality 'offers': {fmt_value(bad[0])!r} is not a method; "
+            f"allowed: {', '.join(METHODS)}"
+        )
+    try:
+        Municipality.model_validate({**municipality, "offers": list(offers)})
+    except ValueError as exc:
+        raise MunicipalityError(f"invalid municipality: {exc}") from None
+    return frozenset(offers)
+
+
+def triage(
+    assessment: Mapping[str, Any] | Assessment,
+    *,
+    rules: CompiledRules | None = None,
+    municipality: Mapping[str, Any] | Municipality | None = None,
+    lang: str = "da",
+    engine: str = "builtin",
+) -> Recommendation:
+    """Recommend a Housing First support method (CTI, ICM or ACT) for one assessment.
+
+    >>> rec = triage({"complexity": "moderate", "service_use": "partial", "urgency": "soon"})
+    >>> rec.method
+    'ICM'
+
+    ``rules`` defaults to the shipped rule set; ``municipality`` is the portfolio
+    (``{"offers": [...]}``); ``lang`` is ``"da"`` (default) or ``"en"``. Raises
+    ``AssessmentError`` naming every invalid field. The caseworker decides; this supports it.
+    """
+    if lang not in LANGS:
+        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    facts = _facts(assessment)
+    offers = offers_of(municipality)
+    compiled = rules if rules is not None else default_rules()
+    if engine == "builtin":
+        from ._engine import recommend
+
+        return recommend(compiled, facts, offers, lang)
+    if engine == "durable":
+        from ._durable import recommend_durable
+
+        rec: Recommendation = recommend_durable(compiled, facts, offers, lang)
+        return rec
+    raise TriageError(f"engine {engine!r} is not known; allowed: {', '.join(ENGINES)}")

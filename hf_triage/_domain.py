@@ -1,0 +1,183 @@
+"""The finite input domain: every assessment field, its values and their order.
+
+This table is the single description of the input that the rule loader, the compiler, the
+engine and the checker share. The pydantic ``Assessment`` model mirrors it (a test keeps the two
+in step). Field names in rules are the assessment keys; life dimensions are written
+``dimensions.<name>``. Two derived fields exist only for warnings: ``method`` (the recommended
+method, set when decided) and ``method_offered`` (set when a municipality portfolio was given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "CORE_FIELDS",
+    "DERIVED_FIELDS",
+    "DIMENSIONS",
+    "FIELDS",
+    "INVARIANT_FIELDS",
+    "METHODS",
+    "FieldSpec",
+    "Scalar",
+    "intensity",
+]
+
+Scalar = str | int | bool
+
+#: intensity order, least to most intensive (CONTRACT.md "Reference semantics")
+METHODS: tuple[str, ...] = ("CTI", "ICM", "ACT")
+
+DIMENSIONS: tuple[str, ...] = (
+    "housing",
+    "mental_health",
+    "physical_health",
+    "finances",
+    "daily_activities",
+    "network",
+    "substance_use",
+    "education_employment",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of the input domain.
+
+    ``values`` lists the allowed values; for an ordered field they run from the least to the
+    most severe, so that "worse" means a later value (the monotonicity guarantee). ``kind``
+    says how rules may compare it: ``enum`` (is / one_of), ``ordinal`` (also at_least /
+    at_most), ``bool``.
+    """
+
+    name: str
+    values: tuple[Scalar, ...]
+    kind: Literal["enum", "ordinal", "bool"]
+    monotone: bool = False
+    label_da: str = ""
+    label_en: str = ""
+
+    @property
+    def type_name(self) -> str:
+        if self.kind == "bool":
+            return "true/false"
+        if isinstance(self.values[0], int):
+            return f"an integer {self.values[0]}-{self.values[-1]}"
+        return "text"
+
+
+_BOOL: tuple[Scalar, ...] = (False, True)
+_SCORES: tuple[Scalar, ...] = (0, 1, 2, 3, 4)
+
+_SPECS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "complexity",
+        ("mild", "moderate", "severe"),
+        "ordinal",
+        monotone=True,
+        label_da="problemernes kompleksitet",
+        label_en="complexity of problems",
+    ),
+    FieldSpec(
+        "service_use",
+        ("significant", "partial", "minimal"),
+        "ordinal",
+        monotone=True,
+        label_da="evne til at bruge eksisterende tilbud",
+        label_en="ability to use existing services",
+    ),
+    FieldSpec(
+        "urgency",
+        ("routine", "soon", "acute"),
+        "ordinal",
+        label_da="hast",
+        label_en="urgency",
+    ),
+    FieldSpec(
+        "support_duration",
+        # 'unknown' sits apart from the order: only transitional -> long_term is "worse".
+        ("unknown", "transitional", "long_term"),
+        "enum",
+        label_da="forventet støttebehov",
+        label_en="expected support need",
+    ),
+    FieldSpec(
+        "situation",
+        (
+            "shelter_exit",
+            "hospital_discharge",
+            "treatment_discharge",
+            "prison_release",
+            "temporary_stay",
+            "street",
+            "eviction_risk",
+            "other",
+        ),
+        "enum",
+        label_da="boligsituation",
+        label_en="housing situation",
+    ),
+    *(
+        FieldSpec(
+            f"dimensions.{name}",
+            _SCORES,
+            "ordinal",
+            monotone=True,
+            label_da=f"livsområde {name}",
+            label_en=f"life dimension {name}",
+        )
+        for name in DIMENSIONS
+    ),
+    FieldSpec(
+        "negative_service_experiences",
+        _BOOL,
+        "bool",
+        label_da="negative erfaringer med hjælpesystemet",
+        label_en="negative experiences with the help systems",
+    ),
+    FieldSpec(
+        "housing_ready", _BOOL, "bool", label_da="boligparathed", label_en="housing readiness"
+    ),
+    FieldSpec("consent", _BOOL, "bool", label_da="samtykke", label_en="consent"),
+    FieldSpec(
+        "proposed_method",
+        METHODS,
+        "ordinal",
+        label_da="foreslået metode",
+        label_en="proposed method",
+    ),
+)
+
+_DERIVED: tuple[FieldSpec, ...] = (
+    FieldSpec("method", METHODS, "ordinal", label_da="anbefalet metode", label_en="method"),
+    FieldSpec(
+        "method_offered",
+        _BOOL,
+        "bool",
+        label_da="metoden tilbydes i kommunen",
+        label_en="method offered by the municipality",
+    ),
+)
+
+#: every assessment field, keyed by the name rules use
+FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
+#: fields that exist only while warnings are evaluated
+DERIVED_FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _DERIVED}
+#: the answers that decide a method; unknown ones make a result partial
+CORE_FIELDS: tuple[str, ...] = ("complexity", "service_use")
+#: answers that must never change the method (CONTRACT.md "Guarantees")
+INVARIANT_FIELDS: tuple[str, ...] = (
+    "urgency",
+    "housing_ready",
+    "consent",
+    "proposed_method",
+    "situation",
+)
+
+_RANK = {m: i for i, m in enumerate(METHODS)}
+
+
+def intensity(method: str) -> int:
+    """Rank of a method in the intensity order CTI < ICM < ACT."""
+    return _RANK[method]

@@ -1,0 +1,180 @@
+"""Load a rule directory: strict YAML -> validated pydantic models, each problem with its line.
+
+All problems in all files are collected and raised together as one ``RuleError``, so that a
+policy editor sees everything to fix in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ._domain import METHODS
+from ._exceptions import RuleError
+from ._rulemodels import TAG_PREFIX, MethodFile, WarningsFile
+from ._yaml import YamlDocument, parse_yaml
+
+__all__ = ["LoadedFile", "LoadedRules", "default_rules_dir", "load_rule_files"]
+
+#: files in a rule directory that are not rule files
+_NOT_RULES = ("municipality",)
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    path: Path
+    model: MethodFile | WarningsFile
+    document: YamlDocument
+
+    def line_of(self, *path: str | int) -> int:
+        return self.document.line_of(path)
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    directory: Path
+    methods: dict[str, LoadedFile]
+    warnings: LoadedFile
+
+
+def default_rules_dir() -> Path:
+    """The rule directory shipped inside the package (or the checkout's ``rules/``)."""
+    packaged = Path(str(resources.files("hf_triage") / "rules"))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleError(
+        f"the default rules are missing: neither {packaged} nor {checkout} exists; "
+        "reinstall hf-triage"
+    )
+
+
+def _describe_error(error: Any, model: type[BaseModel]) -> str:
+    kind = error["type"]
+    loc = [part for part in error["loc"] if not str(part).startswith(TAG_PREFIX)]
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    if kind == "extra_forbidden":
+        return (
+            f"unknown key '{loc[-1]}' in {'.'.join(map(str, loc[:-1])) or 'the file'}: "
+            "check the spelling or remove it (see rules/schema.json for the allowed keys)"
+        )
+    if kind == "missing":
+        return f"missing key '{loc[-1]}' in {'.'.join(map(str, loc[:-1])) or 'the file'}: add it"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}"
+
+
+def _lines_for(error: Any, document: YamlDocument) -> int:
+    loc = tuple(part for part in error["loc"] if not str(part).startswith(TAG_PREFIX))
+    if error["type"] == "missing":
+        loc = loc[:-1]
+    return document.line_of(loc)
+
+
+def _load_file(path: Path, problems: list[str]) -> LoadedFile | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}:1: cannot read the file: {exc}")
+        return None
+    document = parse_yaml(text)
+    problems.extend(f"{path}:{p.line}: {p.message}" for p in document.problems)
+    if document.problems:
+        return None
+    data = document.data
+    model: type[MethodFile] | type[WarningsFile]
+    if isinstance(data, dict) and "method" in data:
+        model = MethodFile
+    elif isinstance(data, dict) and "warnings" in data:
+        model = WarningsFile
+    else:
+        problems.append(
+            f"{path}:1: not a rule file: it must start with 'method:' (a method file) "
+            "or 'warnings:' (the warnings file)"
+        )
+        return None
+    try:
+        return LoadedFile(path, model.model_validate(data), document)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(
+                f"{path}:{_lines_for(error, document)}: {_describe_error(error, model)}"
+            )
+        return None
+
+
+def load_rule_files(directory: str | Path) -> LoadedRules:
+    """Read and validate every rule file in ``directory``; raise one RuleError with all problems."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise RuleError(f"{root}: not a rule directory (it should hold cti.yaml, icm.yaml, ...)")
+    problems: list[str] = []
+    methods: dict[str, LoadedFile] = {}
+    warnings: list[LoadedFile] = []
+    paths = sorted(p for p in root.glob("*.yaml") if not p.name.startswith(_NOT_RULES))
+    for path in paths:
+        loaded = _load_file(path, problems)
+        if loaded is None:
+            continue
+        if isinstance(loaded.model, MethodFile):
+            method: str = loaded.model.method
+            if method in methods:
+                problems.append(
+                    f"{path}:{loaded.line_of('method')}: method {method} is already defined in "
+                    f"{methods[method].path.name}: keep one file per method"
+                )
+            else:
+                methods[method] = loaded
+        else:
+            warnings.append(loaded)
+    if not problems:
+        for method in METHODS:
+            if method not in methods:
+                problems.append(
+                    f"{root}:1: no rule file for method {method}: add one with 'method: {method}'"
+                )
+        if len(warnings) != 1:
+            names = ", ".join(w.path.name for w in warnings) or "none"
+            problems.append(f"{root}:1: exactly one warnings file is needed (found: {names})")
+    if not problems:
+        _check_unique_ids(methods, warnings[0], problems)
+    if problems:
+        raise RuleError(
+            f"{len(problems)} problem(s) in the rules in {root}:\n" + "\n".join(problems),
+            tuple(problems),
+        )
+    return LoadedRules(root, methods, warnings[0])
+
+
+def _check_unique_ids(
+    methods: dict[str, LoadedFile], warnings: LoadedFile, problems: list[str]
+) -> None:
+    seen: dict[str, str] = {}
+    for method in METHODS:
+        loaded = methods[method]
+        assert isinstance(loaded.model, MethodFile)
+        for i, criterion in enumerate(loaded.model.criteria):
+            here = f"{loaded.path}:{loaded.line_of('criteria', i, 'id')}"
+            if criterion.id in seen:
+                problems.append(
+                    f"{here}: criterion id '{criterion.id}' is used twice (first at "
+                    f"{seen[criterion.id]}): ids must be unique"
+                )
+            else:
+                seen[criterion.id] = here
+    assert isinstance(warnings.model, WarningsFile)
+    codes: dict[str, str] = {}
+    for i, rule in enumerate(warnings.model.warnings):
+        here = f"{warnings.path}:{warnings.line_of('warnings', i, 'code')}"
+        if rule.code in codes:
+            problems.append(
+                f"{here}: warning code '{rule.code}' is used twice (first at {codes[rule.code]})"
+            )
+        else:
+            codes[rule.code] = here

@@ -1,0 +1,255 @@
+"""Value objects at the boundary: the assessment in, the recommendation out, the municipality.
+
+All are frozen pydantic models. ``Recommendation`` is built by the engine from cached, already
+validated parts (see ``_fast_model``); ``model_dump(mode="json")`` gives JSON-ready data and
+``Recommendation.model_validate`` reads it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from ._domain import DIMENSIONS, FIELDS, Scalar
+from ._rulemodels import fmt_value
+
+__all__ = [
+    "Alternative",
+    "Assessment",
+    "Dimensions",
+    "Method",
+    "Municipality",
+    "Reason",
+    "Recommendation",
+    "TriageWarning",
+    "validate_mapping",
+]
+
+Method = Literal["CTI", "ICM", "ACT"]
+Score = Literal[0, 1, 2, 3, 4]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
+_ASSESSMENT_KEYS = (*(k for k in FIELDS if not k.startswith("dimensions.")), "dimensions")
+
+
+def _matches(value: object, allowed: tuple[Scalar, ...]) -> bool:
+    # type() check: True must not pass as 1, nor 1 as True
+    return any(type(value) is type(a) and value == a for a in allowed)
+
+
+def validate_mapping(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[str]]:
+    """Check an assessment mapping against the domain.
+
+    Returns the flat facts (``dimensions.x`` keys; ``None`` values dropped as "not given";
+    ``support_duration`` defaulting to ``unknown``) and one problem line per error, each naming
+    the field, the value given and the values allowed. Never coerces a value.
+    """
+    facts: dict[str, Scalar] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        if key == "dimensions":
+            if value is None:
+                continue
+            if not isinstance(value, Mapping):
+                problems.append(
+                    f"field 'dimensions': {fmt_value(value)} is not a mapping; write e.g. "
+                    "{mental_health: 3, substance_use: 2} with scores 0-4"
+                )
+                continue
+            for dim, score in value.items():
+                name = f"dimensions.{dim}"
+                spec = FIELDS.get(name)
+                if spec is None:
+                    problems.append(
+                        f"field 'dimensions': unknown life dimension {fmt_value(dim)!r}; "
+                        f"allowed: {', '.join(DIMENSIONS)}"
+                    )
+                elif score is None:
+                    continue
+                elif _matches(score, spec.values):
+                    facts[name] = score
+                else:
+                    problems.append(
+                        f"field '{name}': {fmt_value(score)!r} is not allowed; allowed: "
+                        "0, 1, 2, 3, 4 (0 none, 1 mild, 2 moderate, 3 severe, 4 complete)"
+                    )
+            continue
+        spec = FIELDS.get(key) if isinstance(key, str) and "." not in key else None
+        if spec is None:
+            problems.append(
+                f"unknown field {fmt_value(key)!r}; allowed: {', '.join(_ASSESSMENT_KEYS)}"
+            )
+        elif value is None:
+            continue
+        elif _matches(value, spec.values):
+            facts[key] = value
+        else:
+            problems.append(
+                f"field '{key}': {fmt_value(value)!r} is not allowed; allowed: "
+                + ", ".join(fmt_value(v) for v in spec.values)
+            )
+    facts.setdefault("support_duration", "unknown")
+    return facts, problems
+
+
+class Dimensions(BaseModel):
+    """VUM-style problem rating per life dimension, 0 none … 4 complete (003 ch. 5)."""
+
+    model_config = _FROZEN
+    housing: Score | None = None
+    mental_health: Score | None = None
+    physical_health: Score | None = None
+    finances: Score | None = None
+    daily_activities: Score | None = None
+    network: Score | None = None
+    substance_use: Score | None = None
+    education_employment: Score | None = None
+
+
+class Assessment(BaseModel):
+    """A citizen's assessment answers. Every field is optional (CONTRACT.md "Input").
+
+    ``repr`` shows only which fields were given, never their values: assessments are health
+    and social data and reprs end up in logs and notebooks.
+    """
+
+    model_config = _FROZEN
+    complexity: Literal["mild", "moderate", "severe"] | None = None
+    service_use: Literal["significant", "partial", "minimal"] | None = None
+    urgency: Literal["routine", "soon", "acute"] | None = None
+    support_duration: Literal["transitional", "long_term", "unknown"] = "unknown"
+    situation: (
+        Literal[
+            "shelter_exit",
+            "hospital_discharge",
+            "treatment_discharge",
+            "prison_release",
+            "temporary_stay",
+            "street",
+            "eviction_risk",
+            "other",
+        ]
+        | None
+    ) = None
+    dimensions: Dimensions | None = None
+    negative_service_experiences: bool | None = None
+    housing_ready: bool | None = None
+    consent: bool | None = None
+    proposed_method: Method | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _domain_messages(cls, data: Any) -> Any:
+        # Report every problem in the domain's own words (field, value, allowed values).
+        if isinstance(data, Mapping):
+            _, problems = validate_mapping(data)
+            if problems:
+                raise PydanticCustomError("assessment", "; ".join(problems))
+        return data
+
+    def to_facts(self) -> dict[str, Scalar]:
+        """The flat facts the engine reads (``dimensions.x`` keys, absent fields left out)."""
+        facts: dict[str, Scalar] = {}
+        for key, value in self:
+            if key == "dimensions":
+                if value is not None:
+                    facts.update({f"dimensions.{d}": s for d, s in value if s is not None})
+            elif value is not None:
+                facts[key] = value
+        return facts
+
+    def __repr_args__(self) -> Any:
+        given = sorted(self.model_fields_set)
+        return [("fields_given", given)]
+
+
+class Reason(BaseModel):
+    """A criterion that led to the method, in plain words, citing its source."""
+
+    model_config = _FROZEN
+    rule_id: str
+    text: str
+    source: str = ""
+
+
+class TriageWarning(BaseModel):
+    """Something the caseworker must act on or look at again; never changes the method."""
+
+    model_config = _FROZEN
+    code: str
+    text: str
+    source: str = ""
+
+
+class Alternative(BaseModel):
+    """Why another method was not recommended: the conditions that failed."""
+
+    model_config = _FROZEN
+    method: Method
+    text: str
+    rule_ids: tuple[str, ...] = ()
+
+
+class Recommendation(BaseModel):
+    """The recommended support method, with reasons, warnings and what is still open.
+
+    The caseworker decides; this supports the decision.
+    """
+
+    model_config = _FROZEN
+    method: Method | None
+    possible_methods: list[Method]
+    missing: list[str]
+    reasons: list[Reason]
+    warnings: list[TriageWarning]
+    ruleset_fingerprint: str
+    why_not: list[Alternative] = Field(default_factory=list)
+    lang: Literal["da", "en"] = "da"
+    engine: str = "builtin"
+
+    @property
+    def decided(self) -> bool:
+        return self.method is not None
+
+    @property
+    def warning_codes(self) -> list[str]:
+        return [w.code for w in self.warnings]
+
+    @property
+    def reason_ids(self) -> list[str]:
+        return [r.rule_id for r in self.reasons]
+
+    def _repr_html_(self) -> str:
+        from ._render import recommendation_html
+
+        html: str = recommendation_html(self)
+        return html
+
+
+class Municipality(BaseModel):
+    """The municipality's portfolio (indsatsvifte): the methods it offers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    name: str | None = None
+    offers: list[Method] = Field(
+        description="Methods the municipality offers; a missing method is a gap to fix "
+        "(000 «1 Indsatsvifte»)"
+    )
+
+
+def fast_model(cls: type[BaseModel], values: dict[str, Any]) -> Any:
+    """Build a model from values that are already valid, without re-validating them.
+
+    What ``model_construct`` does, without its per-field default handling: the engine only
+    passes complete, validated values, and this is the hot path of every ``triage()`` call.
+    A test checks the result equals a validated model.
+    """
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

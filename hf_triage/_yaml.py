@@ -1,0 +1,202 @@
+"""Strict YAML reading for rule files, municipality files and assessments.
+
+PyYAML's ``safe_load`` reads YAML 1.1: ``no`` becomes ``False``, ``1:30`` becomes 90, a date
+becomes a ``datetime.date`` and a repeated key silently wins. Editors that policy staff use read
+YAML 1.2, where those are strings. Rather than let editor and library disagree, this reader
+refuses the ambiguous forms and names the line, so that a rule cannot silently change meaning.
+
+It also refuses anchors, aliases and merge keys (no alias bombs), Python object tags, duplicate
+keys and documents larger than ``MAX_BYTES``. It returns plain data plus a map from each value's
+path to its 1-based line, so that a later pydantic error can be reported with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+__all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml"]
+
+MAX_BYTES = 1_000_000
+
+Path = tuple[str | int, ...]
+
+# YAML 1.1 plain scalars that YAML 1.2 editors read differently (booleans, base-60 numbers,
+# dates, octal/hex/binary numbers, '=' and '<<').
+_AMBIGUOUS = re.compile(
+    r"""^(?:
+        y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF
+      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?
+      | [-+]?0[0-7_]+ | [-+]?0x[0-9a-fA-F_]+ | [-+]?0b[01_]+ | [-+]?0o[0-7]+
+      | = | <<
+    )$""",
+    re.X,
+)
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    lines: dict[Path, int]
+    problems: tuple[YamlProblem, ...]
+
+    def line_of(self, path: Path) -> int:
+        """Line of the value at ``path``, or of its nearest enclosing value."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Composer(yaml.SafeLoader):
+    """A SafeLoader that refuses aliases and anchors while composing the node tree.
+
+    Implicit resolution is switched off: every plain scalar arrives tagged as text and
+    ``_Builder`` types it by the YAML 1.2 core rules, refusing the 1.1-only forms.
+    """
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - read-only class table
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _Refused(
+                event.start_mark.line + 1,
+                f"alias '*{event.anchor}' is not allowed: write the value out in full",
+            )
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(
+                event.start_mark.line + 1,
+                f"anchor '&{anchor}' is not allowed: write each value out in full",
+            )
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_yaml(text: str) -> YamlDocument:
+    """Parse one YAML (or JSON) document strictly; problems are returned, not raised.
+
+    A document that cannot be parsed at all yields ``data=None`` and one problem.
+    """
+    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+        return YamlDocument(
+            None, {}, (YamlProblem(1, f"the file is larger than {MAX_BYTES} bytes"),)
+        )
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as refused:
+        return YamlDocument(None, {}, (YamlProblem(refused.line, refused.message),))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        return YamlDocument(None, {}, (YamlProblem(line, f"not valid YAML: {exc.problem}"),))
+    except yaml.YAMLError as exc:
+        return YamlDocument(None, {}, (YamlProblem(1, f"not valid YAML: {exc}"),))
+    finally:
+        loader.dispose()
+    builder = _Builder()
+    data = builder.build(node, ()) if node is not None else None
+    return YamlDocument(data, builder.lines, tuple(builder.problems))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.lines: dict[Path, int] = {}
+        self.problems: list[YamlProblem] = []
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        line = node.start_mark.line + 1
+        self.lines[path] = line
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in (_MAP, _SEQ):
+            self.problems.append(
+                YamlProblem(line, f"tag '{node.tag}' is not allowed: rule files hold plain data")
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, line)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            key = self._scalar(key_node, line) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.problems.append(
+                    YamlProblem(line, f"key {key!r} must be a name; quote it if it is one")
+                )
+                continue
+            if key in first_line:
+                self.problems.append(
+                    YamlProblem(
+                        line,
+                        f"duplicate key '{key}' (first on line {first_line[key]}): "
+                        "remove one of them",
+                    )
+                )
+                continue
+            first_line[key] = line
+            result[key] = self.build(value_node, (*path, key))
+            self.lines[(*path, key)] = value_node.start_mark.line + 1
+        return result
+
+    def _scalar(self, node: yaml.Node, line: int) -> Any:
+        value = str(node.value)
+        if node.tag != _STR:
+            self.problems.append(
+                YamlProblem(line, f"tag '{node.tag}' is not allowed: rule files hold plain data")
+            )
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.style is not None:
+            return value  # quoted or block text is always text
+        if _AMBIGUOUS.match(value):
+            self.problems.append(
+                YamlProblem(
+                    line,
+                    f"'{value}' is ambiguous (YAML 1.1 reads it as a boolean, number or date, "
+                    f'YAML 1.2 as text): write "{value}" in quotes for text, or true/false',
+                )
+            )
+            return value
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if value in _NULL:
+            return None
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        return value

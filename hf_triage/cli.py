@@ -1,0 +1,97 @@
+"""The ``hf-triage`` command: a thin shell that parses, calls the library and renders.
+
+Exit codes: 0 success (a recommendation, decided or not; clean rules), 1 rule findings or
+failing cases, 2 invalid input or rules that do not load (one line on standard error).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from ._exceptions import TriageError
+
+app = typer.Typer(
+    name="hf-triage",
+    help="Housing First triage: recommend CTI, ICM or ACT from assessment answers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Check, test and describe rule sets.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class Lang(str, Enum):
+    da = "da"
+    en = "en"
+
+
+RulesOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--rules", help="Rule directory (default: the shipped rules)."),
+]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the texts.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One line on standard error, no traceback."""
+    sys.stderr.write("hf-triage: " + " ".join(message.split("\n")) + "\n")
+    raise typer.Exit(code)
+
+
+def _load(rules_dir: Path | None):  # type: ignore[no-untyped-def]
+    from ._api import default_rules, load_rules
+
+    return load_rules(rules_dir) if rules_dir is not None else default_rules()
+
+
+@app.command()
+def assess(
+    file: Annotated[str, typer.Argument(help="YAML or JSON assessment file, '-' for stdin.")],
+    json_out: JsonOption = False,
+    lang: LangOption = Lang.da,
+    rules: RulesOption = None,
+    municipality: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--municipality", help="YAML file with the municipality's portfolio."),
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="builtin or durable.")] = "builtin",
+) -> None:
+    """Recommend a support method for one assessment."""
+    from ._api import MunicipalityError, triage
+    from ._io import read_document
+
+    try:
+        data = read_document(file, "assessment")
+        profile = (
+            read_document(municipality, "municipality profile", MunicipalityError)
+            if municipality
+            else None
+        )
+        rec = triage(data, rules=_load(rules), municipality=profile, lang=lang.value, engine=engine)
+    except TriageError as exc:
+        fail(str(exc))
+    if json_out:
+        typer.echo(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from ._render import recommendation_rich
+
+    Console().print(recommendation_rich(rec))
+
+
+def main() -> None:
+    """Entry point of the ``hf-triage`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
