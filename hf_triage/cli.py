@@ -88,6 +88,11 @@ def assess(
     Console().print(recommendation_rich(rec))
 
 
+from ._cli_cohort import register as _register_cohort  # noqa: E402 - needs app defined
+
+_register_cohort(app, rules_app)
+
+
 def main() -> None:
     """Entry point of the ``hf-triage`` script."""
     app()
