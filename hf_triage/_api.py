@@ -9,6 +9,7 @@ from typing import Any
 
 from ._compile import CompiledRules, compile_rules
 from ._domain import METHODS
+from ._engine import recommend
 from ._exceptions import AssessmentError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
@@ -106,8 +107,6 @@ def triage(
     offers = offers_of(municipality)
     compiled = rules if rules is not None else default_rules()
     if engine == "builtin":
-        from ._engine import recommend
-
         return recommend(compiled, facts, offers, lang)
     if engine == "durable":
         from ._durable import recommend_durable

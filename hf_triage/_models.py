@@ -35,9 +35,18 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
 _ASSESSMENT_KEYS = (*(k for k in FIELDS if not k.startswith("dimensions.")), "dimensions")
 
 
-def _matches(value: object, allowed: tuple[Scalar, ...]) -> bool:
-    # type() check: True must not pass as 1, nor 1 as True
-    return any(type(value) is type(a) and value == a for a in allowed)
+def _given(value: object) -> str:
+    """The value as given, with its kind when it is not text (True vs 'true' vs 1)."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    kind = {bool: "true/false", int: "a number", float: "a number"}.get(type(value))
+    return f"{fmt_value(value)} ({kind or type(value).__name__})"
+
+
+#: per field: the one type its values have, and the set of allowed values (the hot path)
+_ALLOWED: dict[str, tuple[type, frozenset[Scalar]]] = {
+    name: (type(spec.values[0]), frozenset(spec.values)) for name, spec in FIELDS.items()
+}
 
 
 def validate_mapping(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[str]]:
@@ -55,7 +64,7 @@ def validate_mapping(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[s
                 continue
             if not isinstance(value, Mapping):
                 problems.append(
-                    f"field 'dimensions': {fmt_value(value)} is not a mapping; write e.g. "
+                    f"field 'dimensions': {_given(value)} is not a mapping; write e.g. "
                     "{mental_health: 3, substance_use: 2} with scores 0-4"
                 )
                 continue
@@ -64,31 +73,30 @@ def validate_mapping(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[s
                 spec = FIELDS.get(name)
                 if spec is None:
                     problems.append(
-                        f"field 'dimensions': unknown life dimension {fmt_value(dim)!r}; "
+                        f"field 'dimensions': unknown life dimension {_given(dim)}; "
                         f"allowed: {', '.join(DIMENSIONS)}"
                     )
                 elif score is None:
                     continue
-                elif _matches(score, spec.values):
+                elif type(score) is int and score in _ALLOWED[name][1]:
                     facts[name] = score
                 else:
                     problems.append(
-                        f"field '{name}': {fmt_value(score)!r} is not allowed; allowed: "
+                        f"field '{name}': {_given(score)} is not allowed; allowed: "
                         "0, 1, 2, 3, 4 (0 none, 1 mild, 2 moderate, 3 severe, 4 complete)"
                     )
             continue
-        spec = FIELDS.get(key) if isinstance(key, str) and "." not in key else None
-        if spec is None:
-            problems.append(
-                f"unknown field {fmt_value(key)!r}; allowed: {', '.join(_ASSESSMENT_KEYS)}"
-            )
+        allowed = _ALLOWED.get(key) if isinstance(key, str) and "." not in key else None
+        if allowed is not None and type(value) is allowed[0] and value in allowed[1]:
+            facts[key] = value
+        elif allowed is None:
+            problems.append(f"unknown field {_given(key)}; allowed: {', '.join(_ASSESSMENT_KEYS)}")
         elif value is None:
             continue
-        elif _matches(value, spec.values):
-            facts[key] = value
         else:
+            spec = FIELDS[key]
             problems.append(
-                f"field '{key}': {fmt_value(value)!r} is not allowed; allowed: "
+                f"field '{key}': {_given(value)} is not allowed; allowed: "
                 + ", ".join(fmt_value(v) for v in spec.values)
             )
     facts.setdefault("support_duration", "unknown")
