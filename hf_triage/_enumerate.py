@@ -9,7 +9,7 @@ combinations at all, so the work stays small as fields are added to the domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import product
 from typing import Any
 
@@ -56,7 +56,7 @@ def field_classes(rules: CompiledRules, name: str) -> list[list[Scalar | None]]:
     return list(groups.values())
 
 
-def to_assessment(facts: dict[str, Scalar | None]) -> dict[str, Any]:
+def to_assessment(facts: Mapping[str, Scalar | None]) -> dict[str, Any]:
     """Flat facts (``dimensions.x`` keys, ``None`` = absent) as an assessment mapping."""
     assessment: dict[str, Any] = {}
     for key, value in facts.items():

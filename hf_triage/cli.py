@@ -88,6 +88,51 @@ def assess(
     Console().print(recommendation_rich(rec))
 
 
+DirArgument = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Argument(help="Rule directory (default: the shipped rules)."),
+]
+
+
+@rules_app.command("check")
+def rules_check(
+    rules_dir: DirArgument = None, json_out: JsonOption = False, lang: LangOption = Lang.da
+) -> None:
+    """Verify a rule set exhaustively: gaps, monotonicity, invariance, dead criteria.
+
+    Exit 0 when clean, 1 with findings, 2 when the rules do not load.
+    """
+    from ._check import check_rules, render_report
+
+    try:
+        compiled = _load(rules_dir)
+    except TriageError as exc:
+        fail(str(exc))
+    report = check_rules(compiled)
+    if json_out:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_report(report, lang.value))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@rules_app.command("schema")
+def rules_schema(
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of the rule files (for editor completion and validation)."""
+    from ._schema import rule_file_schema
+
+    text = json.dumps(rule_file_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 from ._cli_cohort import register as _register_cohort  # noqa: E402 - needs app defined
 
 _register_cohort(app, rules_app)

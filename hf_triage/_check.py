@@ -1,0 +1,493 @@
+"""Exhaustive verification of a compiled rule set (``hf-triage rules check``).
+
+The input domain is finite. Each field the rules read is cut into classes of values that pass
+the same tests (``_enumerate.field_classes``); one representative per class stands for all, so
+the check is exhaustive over the real domain while the work grows with the number of
+*distinctions the rules make*, not with the number of fields. Findings:
+
+* ``gap``            (error) an assessment with complexity and service_use known gets no method
+* ``monotonicity``   (error) a worse answer gives a less intensive method (a pair is shown)
+* ``invariance``     (error) urgency, housing_ready, consent, proposed_method, situation or the
+                     municipality changes the method
+* ``unreachable``    (error) a criterion whose condition can never hold
+* ``shadowed``       (error) a criterion that holds only where a more intensive method wins,
+                     so it can never decide anything
+* ``warning-never``  (error) a warning whose condition can never hold
+* ``missing-warning``(error) a warning code of the public contract is missing
+* ``overlap``        (info)  criteria of two methods hold together; the intensity order decides
+
+Every finding names the rule file and line and gives a concrete example assessment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from itertools import pairwise, product
+from typing import Any, Literal
+
+from ._compile import CompiledCriterion, CompiledRules, evaluate
+from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
+from ._domain import intensity as rank
+from ._engine import decide, evaluate_warnings
+from ._enumerate import field_classes, to_assessment
+from ._exceptions import RuleError
+from ._rulemodels import fmt_value
+
+__all__ = ["CONTRACT_WARNING_CODES", "CheckReport", "Finding", "check_rules", "render_report"]
+
+#: warning codes other systems key on (CONTRACT.md "Warning codes")
+CONTRACT_WARNING_CODES = (
+    "start-support-now",
+    "housing-readiness-not-a-criterion",
+    "cti-duration-unassessed",
+    "below-assessed-need",
+    "method-not-offered",
+    "consent-missing",
+    "inconsistent-answers",
+)
+
+Kind = Literal[
+    "gap",
+    "monotonicity",
+    "invariance",
+    "unreachable",
+    "shadowed",
+    "warning-never",
+    "missing-warning",
+    "overlap",
+]
+
+#: the order in which a field gets "worse" (CONTRACT.md "Guarantees"); 'unknown' is no step
+_WORSE: dict[str, tuple[Scalar, ...]] = {
+    name: spec.values for name, spec in FIELDS.items() if spec.monotone
+}
+_WORSE["support_duration"] = ("transitional", "long_term")
+
+_MUNICIPALITIES: tuple[tuple[str, ...] | None, ...] = (None, METHODS, ())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or, for ``overlap``, one observation) in a rule set."""
+
+    kind: Kind
+    severity: Literal["error", "info"]
+    file: str
+    line: int
+    rule_ids: tuple[str, ...]
+    text_da: str
+    text_en: str
+    example: dict[str, Any] | None = None
+    other_example: dict[str, Any] | None = None
+    #: how many assessments (or pairs) show the same problem; the example is the first
+    count: int = 1
+
+    def text(self, lang: str = "da") -> str:
+        text = self.text_da if lang == "da" else self.text_en
+        if self.count > 1:
+            more = self.count - 1
+            text += f" (+{more} lignende)" if lang == "da" else f" (+{more} similar)"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "rule_ids": list(self.rule_ids),
+            "text_da": self.text_da,
+            "text_en": self.text_en,
+            "example": self.example,
+            "other_example": self.other_example,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """All findings for a rule set; ``ok`` when none is an error."""
+
+    fingerprint: str
+    directory: str
+    findings: tuple[Finding, ...]
+    assessments_examined: int
+    seconds: float
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "fingerprint": self.fingerprint,
+            "directory": self.directory,
+            "assessments_examined": self.assessments_examined,
+            "seconds": round(self.seconds, 4),
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _show(facts: dict[str, Any]) -> str:
+    shown = {k: v for k, v in facts.items() if v is not None}
+    return "{" + ", ".join(f"{k}: {fmt_value(v)}" for k, v in shown.items()) + "}"
+
+
+class _Checker:
+    def __init__(self, rules: CompiledRules) -> None:
+        self.rules = rules
+        self.findings: list[Finding] = []
+        self._seen: dict[tuple[Any, ...], int] = {}
+        self.examined = 0
+        # decision fields: what the criteria read, plus the core answers
+        self.names = [f for f in rules.decision_fields if f in FIELDS]
+        self.reps: dict[str, list[Scalar | None]] = {}
+        for name in self.names:
+            classes = field_classes(rules, name)
+            if name in CORE_FIELDS:
+                classes = [[v for v in c if v is not None] for c in classes]
+                classes = [c for c in classes if c]
+            self.reps[name] = self._steps(name, classes)
+        self._cache: dict[tuple[Scalar | None, ...], tuple[str | None, frozenset[str]]] = {}
+
+    def _steps(self, name: str, classes: list[list[Scalar | None]]) -> list[Scalar | None]:
+        """Representatives; for an ordered field, enough values to see every step worse."""
+        reps = [c[0] for c in classes]
+        order = _WORSE.get(name)
+        if order is None:
+            return reps
+        # one value per maximal run of the order that stays in one class
+        by_value = {v: i for i, c in enumerate(classes) for v in c}
+        stepped: list[Scalar | None] = [v for v in reps if v not in order]
+        previous = None
+        for value in order:
+            if by_value[value] != previous:
+                stepped.append(value)
+                previous = by_value[value]
+        return stepped
+
+    # -- evaluation ------------------------------------------------------------------------
+    def facts(self, combo: tuple[Scalar | None, ...]) -> dict[str, Scalar]:
+        return {n: v for n, v in zip(self.names, combo, strict=True) if v is not None}
+
+    def outcome(self, combo: tuple[Scalar | None, ...]) -> tuple[str | None, frozenset[str]]:
+        """(winning method, ids of every criterion that holds) for a complete assessment."""
+        cached = self._cache.get(combo)
+        if cached is None:
+            facts = self.facts(combo)
+            facts.setdefault("support_duration", "unknown")
+            held = [c for c in self.rules.criteria if c.predicate(facts)]
+            method = max((c.method for c in held), key=rank, default=None)
+            cached = (method, frozenset(c.id for c in held))
+            self._cache[combo] = cached
+            self.examined += 1
+        return cached
+
+    def domain(self) -> Iterator[tuple[Scalar | None, ...]]:
+        return product(*(self.reps[n] for n in self.names))
+
+    def add(self, kind: Kind, at: CompiledCriterion | None, da: str, en: str, **kw: Any) -> None:
+        group = kw.pop("group", None)
+        if group is not None:
+            key = (kind, *group)
+            if key in self._seen:
+                index = self._seen[key]
+                old = self.findings[index]
+                self.findings[index] = replace(old, count=old.count + 1)
+                return
+            self._seen[key] = len(self.findings)
+        severity: Literal["error", "info"] = "info" if kind == "overlap" else "error"
+        file = at.file if at else str(self.rules.directory)
+        line = at.line if at else 1
+        ids = kw.pop("rule_ids", (at.id,) if at else ())
+        self.findings.append(Finding(kind, severity, file, line, tuple(ids), da, en, **kw))
+
+    # -- the checks ------------------------------------------------------------------------
+    def run(self) -> None:
+        held_anywhere: set[str] = set()
+        decided_by: set[str] = set()
+        overlaps: dict[tuple[str, str], tuple[Scalar | None, ...]] = {}
+        for combo in self.domain():
+            method, held = self.outcome(combo)
+            held_anywhere |= held
+            if method is None:
+                self.gap(combo)
+                continue
+            criteria = [self.rules.criterion(i) for i in sorted(held)]
+            decided_by |= {c.id for c in criteria if c.method == method}
+            for low in criteria:
+                for high in criteria:
+                    if rank(low.method) < rank(high.method):
+                        overlaps.setdefault((low.id, high.id), combo)
+            self.monotonicity(combo, method)
+        for c in self.rules.criteria:
+            if c.id not in held_anywhere:
+                self.add(
+                    "unreachable",
+                    c,
+                    f"Kriteriet '{c.id}' kan aldrig være opfyldt: betingelsen modsiger sig selv "
+                    "eller kræver værdier, der ikke findes. Ret eller fjern det.",
+                    f"Criterion '{c.id}' can never hold: its condition contradicts itself or "
+                    "needs values that do not exist. Fix or remove it.",
+                )
+            elif c.id not in decided_by:
+                self.add(
+                    "shadowed",
+                    c,
+                    f"Kriteriet '{c.id}' ({c.method}) er skygget: hver gang det er opfyldt, vinder "
+                    "en mere intensiv metode, så det afgør aldrig noget. Ret eller fjern det.",
+                    f"Criterion '{c.id}' ({c.method}) is always shadowed: wherever it holds a more "
+                    "intensive method wins, so it never decides anything. Fix or remove it.",
+                )
+        for (low_id, high_id), combo in overlaps.items():
+            low, high = self.rules.criterion(low_id), self.rules.criterion(high_id)
+            ex = self.facts(combo)
+            self.add(
+                "overlap",
+                low,
+                f"Overlap (til orientering): '{low.id}' ({low.method}) og '{high.id}' "
+                f"({high.method}, {high.file}:{high.line}) er begge opfyldt, fx for {_show(ex)}; "
+                f"{high.method} vinder efter intensitetsordenen.",
+                f"Overlap (informational): '{low.id}' ({low.method}) and '{high.id}' "
+                f"({high.method}, {high.file}:{high.line}) both hold, e.g. for {_show(ex)}; "
+                f"{high.method} wins by the intensity order.",
+                rule_ids=(low.id, high.id),
+                example=to_assessment(dict(ex)),
+            )
+        self.invariance()
+        self.warnings()
+
+    def gap(self, combo: tuple[Scalar | None, ...]) -> None:
+        facts = self.facts(combo)
+        facts.setdefault("support_duration", "unknown")
+        # the criterion that comes closest: fewest failing field tests
+        nearest = min(self.rules.criteria, key=lambda c: _failing_tests(c, facts))
+        self.add(
+            "gap",
+            nearest,
+            f"Hul fundet: ingen metode for {_show(facts)}. Nærmeste kriterium er '{nearest.id}' "
+            f"({nearest.method}). Tilføj et kriterium, der dækker tilfældet.",
+            f"Gap detected: no method for {_show(facts)}. The nearest criterion is "
+            f"'{nearest.id}' ({nearest.method}). Add a criterion that covers the case.",
+            example=to_assessment(dict(facts)),
+            group=(facts.get("complexity"), facts.get("service_use")),
+        )
+
+    def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
+        for i, name in enumerate(self.names):
+            order = _WORSE.get(name)
+            value = combo[i]
+            if order is None or value not in order:
+                continue
+            for worse in self.reps[name]:
+                if worse not in order or order.index(worse) <= order.index(value):
+                    continue
+                other = (*combo[:i], worse, *combo[i + 1 :])
+                worse_method, _ = self.outcome(other)
+                if worse_method is not None and rank(worse_method) < rank(method):
+                    culprit = self._culprit(combo, method)
+                    a, b = self.facts(combo), self.facts(other)
+                    self.add(
+                        "monotonicity",
+                        culprit,
+                        f"Monotoni brudt: en værre værdi af '{name}' ({fmt_value(worse)} i stedet "
+                        f"for {fmt_value(value)}) giver den mindre intensive {worse_method} i "
+                        f"stedet for {method}: {_show(a)} -> {method}, {_show(b)} -> "
+                        f"{worse_method}. Tjek '{culprit.id}'.",
+                        f"Monotonicity violated: a worse '{name}' ({fmt_value(worse)} instead of "
+                        f"{fmt_value(value)}) gives the less intensive {worse_method} instead of "
+                        f"{method}: {_show(a)} -> {method}, {_show(b)} -> {worse_method}. "
+                        f"Check '{culprit.id}'.",
+                        example=to_assessment(dict(a)),
+                        other_example=to_assessment(dict(b)),
+                        group=(culprit.id, name, value, worse),
+                    )
+                    return
+                break  # the next step is enough: steps chain
+
+    def _culprit(self, combo: tuple[Scalar | None, ...], method: str) -> CompiledCriterion:
+        _, held = self.outcome(combo)
+        ids = [i for i in sorted(held) if self.rules.criterion(i).method == method]
+        return self.rules.criterion(ids[0])
+
+    def invariance(self) -> None:
+        forbidden = set(INVARIANT_FIELDS) | set(DERIVED_FIELDS)
+        for c in self.rules.criteria:
+            read = _fields(c)
+            for name in sorted(read & forbidden):
+                example = self._changing_pair(c, name)
+                what = "kommunens indsatsvifte" if name in DERIVED_FIELDS else f"'{name}'"
+                what_en = "the municipality's portfolio" if name in DERIVED_FIELDS else f"'{name}'"
+                detail_da = detail_en = ""
+                kw: dict[str, Any] = {}
+                if example is not None:
+                    a, b, ma, mb = example
+                    detail_da = f" Fx {_show(a)} -> {ma}, men {_show(b)} -> {mb}."
+                    detail_en = f" E.g. {_show(a)} -> {ma}, but {_show(b)} -> {mb}."
+                    kw = {"example": to_assessment(a), "other_example": to_assessment(b)}
+                self.add(
+                    "invariance",
+                    c,
+                    f"Kriteriet '{c.id}' læser {what}, som aldrig må ændre metoden (kun give "
+                    f"advarsler).{detail_da} Flyt betingelsen til warnings.yaml.",
+                    f"Criterion '{c.id}' reads {what_en}, which must never change the method "
+                    f"(only add warnings).{detail_en} Move the condition to warnings.yaml.",
+                    **kw,
+                )
+
+    def _changing_pair(
+        self, criterion: CompiledCriterion, name: str
+    ) -> tuple[dict[str, Scalar], dict[str, Scalar], str, str] | None:
+        if name not in FIELDS:
+            return None
+        values = [v for c in field_classes(self.rules, name) for v in c[:1]]
+        for combo in self.domain():
+            base = self.facts(combo)
+            results = []
+            for value in values:
+                facts = dict(base)
+                if value is not None:
+                    facts[name] = value
+                method, _ = self.outcome_of(facts)
+                results.append((facts, method))
+            for (fa, ma), (fb, mb) in pairwise(results):
+                if ma != mb and ma is not None and mb is not None:
+                    return fa, fb, ma, mb
+        return None
+
+    def outcome_of(self, facts: dict[str, Scalar]) -> tuple[str | None, list[str]]:
+        full = dict(facts)
+        full.setdefault("support_duration", "unknown")
+        held = [c for c in self.rules.criteria if c.predicate(full)]
+        self.examined += 1
+        return max((c.method for c in held), key=rank, default=None), [c.id for c in held]
+
+    def warnings(self) -> None:
+        codes = {w.code for w in self.rules.warnings}
+        for code in CONTRACT_WARNING_CODES:
+            if code not in codes:
+                self.add(
+                    "missing-warning",
+                    None,
+                    f"Advarslen '{code}' mangler i warnings.yaml; andre systemer er afhængige af "
+                    "den (CONTRACT.md). Tilføj den igen.",
+                    f"Warning '{code}' is missing from warnings.yaml; other systems key on it "
+                    "(CONTRACT.md). Add it back.",
+                    rule_ids=(code,),
+                )
+        warning_only = [f for f in self.rules.warning_fields if f in FIELDS and f not in self.names]
+        extra = [[c[0] for c in field_classes(self.rules, f)] for f in warning_only]
+        decision_space = list(
+            product(
+                *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
+            )
+        )
+        seen: set[str] = set()
+        decisions: dict[tuple[Scalar | None, ...], str | None] = {}
+        for combo in decision_space:
+            facts = self.facts(combo)
+            facts.setdefault("support_duration", "unknown")
+            try:
+                decisions[combo] = decide(self.rules, facts).method
+            except RuleError:  # a gap: reported by the gap check
+                decisions[combo] = None
+        for combo in decision_space:
+            base = self.facts(combo)
+            base.setdefault("support_duration", "unknown")
+            method = decisions[combo]
+            for more in product(*extra):
+                facts = dict(base)
+                facts.update(
+                    {k: v for k, v in zip(warning_only, more, strict=True) if v is not None}
+                )
+                for offers in _MUNICIPALITIES:
+                    offered = None if offers is None else frozenset(offers)
+                    seen.update(evaluate_warnings(self.rules, facts, method, offered))
+                    self.examined += 1
+            if len(seen) == len(self.rules.warnings):
+                break
+        for w in self.rules.warnings:
+            if w.code not in seen:
+                self.findings.append(
+                    Finding(
+                        "warning-never",
+                        "error",
+                        w.file,
+                        w.line,
+                        (w.code,),
+                        f"Advarslen '{w.code}' kan aldrig udløses: ingen vurdering opfylder "
+                        "betingelsen. Ret betingelsen.",
+                        f"Warning '{w.code}' can never be raised: no assessment meets its "
+                        "condition. Fix the condition.",
+                    )
+                )
+
+
+def _fields(criterion: CompiledCriterion) -> set[str]:
+    from ._compile import fields_of
+
+    return fields_of(criterion.condition)
+
+
+def _failing_tests(criterion: CompiledCriterion, facts: dict[str, Scalar]) -> int:
+    from ._enumerate import _tests
+
+    return sum(1 for t in _tests(criterion.condition) if not evaluate(t, facts))
+
+
+def check_rules(rules: CompiledRules) -> CheckReport:
+    """Verify a compiled rule set exhaustively; see the module docstring for the findings."""
+    start = time.perf_counter()
+    checker = _Checker(rules)
+    checker.run()
+    order = {"error": 0, "info": 1}
+    findings = sorted(checker.findings, key=lambda f: (order[f.severity], f.file, f.line))
+    return CheckReport(
+        rules.fingerprint,
+        str(rules.directory),
+        tuple(findings),
+        checker.examined,
+        time.perf_counter() - start,
+    )
+
+
+def render_report(report: CheckReport, lang: str = "da") -> str:
+    """The report as text for policy staff."""
+    da = lang == "da"
+    lines = []
+    errors = report.errors
+    infos = [f for f in report.findings if f.severity == "info"]
+    for f in errors:
+        lines.append(f"{f.file}:{f.line}: [{f.kind}] {f.text(lang)}")
+    for f in infos:
+        lines.append(f"{f.file}:{f.line}: [{f.kind}] {f.text(lang)}")
+    if report.ok:
+        head = (
+            f"Regelsættet er i orden: komplet, monotont og uafhængigt af hast, boligparathed, "
+            f"samtykke, foreslået metode, situation og kommune ({report.assessments_examined} "
+            f"vurderinger undersøgt på {report.seconds:.2f} s)."
+            if da
+            else f"The rule set is sound: complete, monotone and independent of urgency, "
+            f"housing readiness, consent, proposed method, situation and municipality "
+            f"({report.assessments_examined} assessments examined in {report.seconds:.2f} s)."
+        )
+    else:
+        head = (
+            f"{len(errors)} fejl i regelsættet skal rettes før brug:"
+            if da
+            else f"{len(errors)} problem(s) in the rule set must be fixed before use:"
+        )
+    info = (
+        f"{len(infos)} overlap til orientering (intensitetsordenen afgør dem)."
+        if da
+        else f"{len(infos)} informational overlap(s) (resolved by the intensity order)."
+    )
+    return "\n".join([head, *lines, info if infos else ""]).rstrip()
