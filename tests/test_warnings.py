@@ -1,0 +1,309 @@
+"""Every warning code of CONTRACT.md: present when it should be, absent when it should not."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from hf_triage import triage
+
+METHODS = ("CTI", "ICM", "ACT")
+RANK = {m: i for i, m in enumerate(METHODS)}
+COMPLEXITY = ("mild", "moderate", "severe")
+SERVICE_USE = ("significant", "partial", "minimal")
+CONTRACT_CODES = {
+    "start-support-now",
+    "housing-readiness-not-a-criterion",
+    "cti-duration-unassessed",
+    "below-assessed-need",
+    "method-not-offered",
+    "consent-missing",
+    "inconsistent-answers",
+}
+
+#: core answers giving each method without any inconsistency or duration warning
+FOR_METHOD = {
+    "CTI": {
+        "complexity": "moderate",
+        "service_use": "significant",
+        "support_duration": "transitional",
+    },
+    "ICM": {"complexity": "moderate", "service_use": "partial"},
+    "ACT": {"complexity": "severe", "service_use": "minimal"},
+}
+
+
+def codes(answers: dict[str, object], **kwargs: object) -> list[str]:
+    return [w.code for w in triage(answers, **kwargs).warnings]  # type: ignore[arg-type]
+
+
+def test_baseline_cases_carry_no_warning() -> None:
+    for method, answers in FOR_METHOD.items():
+        rec = triage(answers)
+        assert rec.method == method
+        assert rec.warnings == []
+
+
+def test_every_warning_has_a_code_and_a_text_in_both_languages() -> None:
+    answers = {
+        "complexity": "mild",
+        "service_use": "minimal",
+        "urgency": "acute",
+        "housing_ready": False,
+        "consent": False,
+        "proposed_method": "CTI",
+    }
+    da = triage(answers, municipality={"offers": ["CTI"]}, lang="da")
+    en = triage(answers, municipality={"offers": ["CTI"]}, lang="en")
+    assert da.method == "ICM"
+    assert {w.code for w in da.warnings} == CONTRACT_CODES - {"cti-duration-unassessed"}
+    for d, e in zip(da.warnings, en.warnings, strict=True):
+        assert d.code == e.code
+        assert d.text and e.text and d.text != e.text
+
+
+# --- start-support-now ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_acute_urgency_warns_start_support_now(method: str) -> None:
+    assert codes({**FOR_METHOD[method], "urgency": "acute"}) == ["start-support-now"]
+
+
+@pytest.mark.parametrize("urgency", [None, "routine", "soon"])
+def test_non_acute_urgency_does_not_warn(urgency: str | None) -> None:
+    answers = (
+        {**FOR_METHOD["ICM"]} if urgency is None else {**FOR_METHOD["ICM"], "urgency": urgency}
+    )
+    assert "start-support-now" not in codes(answers)
+
+
+def test_acute_urgency_warns_even_when_undecided() -> None:
+    rec = triage({"urgency": "acute"})
+    assert rec.method is None
+    assert [w.code for w in rec.warnings] == ["start-support-now"]
+
+
+# --- housing-readiness-not-a-criterion -----------------------------------------------------
+
+
+@pytest.mark.parametrize("ready", [True, False])
+@pytest.mark.parametrize("method", METHODS)
+def test_housing_readiness_given_warns_and_never_changes_the_method(
+    ready: bool, method: str
+) -> None:
+    rec = triage({**FOR_METHOD[method], "housing_ready": ready})
+    assert rec.method == method
+    assert [w.code for w in rec.warnings] == ["housing-readiness-not-a-criterion"]
+
+
+@pytest.mark.parametrize("ready", [True, False])
+def test_housing_readiness_warns_when_undecided(ready: bool) -> None:
+    rec = triage({"complexity": "severe", "housing_ready": ready})
+    assert rec.method is None
+    assert rec.possible_methods == triage({"complexity": "severe"}).possible_methods
+    assert "housing-readiness-not-a-criterion" in [w.code for w in rec.warnings]
+
+
+def test_housing_readiness_absent_does_not_warn() -> None:
+    for answers in FOR_METHOD.values():
+        assert "housing-readiness-not-a-criterion" not in codes(answers)
+
+
+# --- cti-duration-unassessed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("complexity", ["mild", "moderate"])
+@pytest.mark.parametrize("duration", [None, "unknown"])
+def test_cti_with_unknown_duration_warns(complexity: str, duration: str | None) -> None:
+    answers: dict[str, object] = {"complexity": complexity, "service_use": "significant"}
+    if duration is not None:
+        answers["support_duration"] = duration
+    rec = triage(answers)
+    assert rec.method == "CTI"
+    assert [w.code for w in rec.warnings] == ["cti-duration-unassessed"]
+
+
+def test_cti_with_transitional_duration_does_not_warn() -> None:
+    rec = triage(
+        {"complexity": "mild", "service_use": "significant", "support_duration": "transitional"}
+    )
+    assert rec.method == "CTI"
+    assert "cti-duration-unassessed" not in [w.code for w in rec.warnings]
+
+
+def test_duration_warning_only_for_cti() -> None:
+    for c, s in itertools.product(COMPLEXITY, SERVICE_USE):
+        rec = triage({"complexity": c, "service_use": s})
+        assert ("cti-duration-unassessed" in [w.code for w in rec.warnings]) == (
+            rec.method == "CTI"
+        ), (c, s)
+
+
+def test_duration_warning_not_given_when_undecided() -> None:
+    rec = triage({"service_use": "significant"})
+    assert rec.method is None
+    assert "CTI" in rec.possible_methods
+    assert "cti-duration-unassessed" not in [w.code for w in rec.warnings]
+
+
+# --- below-assessed-need -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("proposed", "method"), list(itertools.product(METHODS, METHODS)))
+def test_below_assessed_need_exactly_when_proposal_is_less_intensive(
+    proposed: str, method: str
+) -> None:
+    rec = triage({**FOR_METHOD[method], "proposed_method": proposed})
+    assert rec.method == method, "a proposal never changes the method"
+    warned = "below-assessed-need" in [w.code for w in rec.warnings]
+    assert warned == (RANK[proposed] < RANK[method])
+    assert [w.code for w in rec.warnings if w.code != "below-assessed-need"] == []
+
+
+def test_cti_proposal_for_icm_citizen_warns_dont_start_everyone_in_cti() -> None:
+    rec = triage(
+        {"complexity": "moderate", "service_use": "partial", "proposed_method": "CTI"}, lang="en"
+    )
+    warning = next(w for w in rec.warnings if w.code == "below-assessed-need")
+    assert "CTI" in warning.text
+
+
+def test_icm_proposal_for_act_citizen_warns() -> None:
+    assert codes({**FOR_METHOD["ACT"], "proposed_method": "ICM"}) == ["below-assessed-need"]
+
+
+def test_no_proposal_no_below_need_warning() -> None:
+    for answers in FOR_METHOD.values():
+        assert "below-assessed-need" not in codes(answers)
+
+
+# --- method-not-offered --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    "offers", [[], ["CTI"], ["ICM"], ["ACT"], ["CTI", "ICM"], ["ICM", "ACT"], list(METHODS)]
+)
+def test_method_not_offered_exactly_when_portfolio_lacks_it(method: str, offers: list[str]) -> None:
+    rec = triage(FOR_METHOD[method], municipality={"offers": offers})
+    assert rec.method == method, "the portfolio never changes the method"
+    assert ("method-not-offered" in [w.code for w in rec.warnings]) == (method not in offers)
+
+
+def test_no_portfolio_no_method_not_offered_warning() -> None:
+    for answers in FOR_METHOD.values():
+        assert "method-not-offered" not in codes(answers)
+
+
+def test_portfolio_never_lowers_the_method() -> None:
+    rec = triage(FOR_METHOD["ACT"], municipality={"offers": ["CTI"]})
+    assert rec.method == "ACT"
+    assert rec.possible_methods == ["ACT"]
+
+
+# --- consent-missing -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_consent_false_warns(method: str) -> None:
+    rec = triage({**FOR_METHOD[method], "consent": False})
+    assert rec.method == method
+    assert [w.code for w in rec.warnings] == ["consent-missing"]
+
+
+@pytest.mark.parametrize("consent", [None, True])
+def test_consent_true_or_absent_does_not_warn(consent: bool | None) -> None:
+    answers = dict(FOR_METHOD["ICM"])
+    if consent is not None:
+        answers["consent"] = consent
+    assert "consent-missing" not in codes(answers)
+
+
+def test_consent_false_warns_when_undecided() -> None:
+    assert codes({"consent": False}) == ["consent-missing"]
+
+
+# --- inconsistent-answers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("complexity", "service_use"), list(itertools.product(COMPLEXITY, SERVICE_USE))
+)
+def test_inconsistent_answers_exactly_for_the_opposite_pairs(
+    complexity: str, service_use: str
+) -> None:
+    rec = triage(
+        {"complexity": complexity, "service_use": service_use, "support_duration": "transitional"}
+    )
+    expected = (complexity, service_use) in {("severe", "significant"), ("mild", "minimal")}
+    assert ("inconsistent-answers" in [w.code for w in rec.warnings]) == expected
+
+
+def test_severe_complexity_with_significant_service_use_warns_and_gives_icm() -> None:
+    rec = triage({"complexity": "severe", "service_use": "significant"})
+    assert rec.method == "ICM"
+    assert [w.code for w in rec.warnings] == ["inconsistent-answers"]
+
+
+def test_mild_complexity_with_minimal_service_use_warns_and_gives_icm() -> None:
+    rec = triage({"complexity": "mild", "service_use": "minimal"})
+    assert rec.method == "ICM"
+    assert [w.code for w in rec.warnings] == ["inconsistent-answers"]
+
+
+def test_partial_answers_are_not_called_inconsistent() -> None:
+    for answers in (
+        {"complexity": "severe"},
+        {"service_use": "significant"},
+        {"complexity": "mild"},
+    ):
+        assert "inconsistent-answers" not in codes(answers)
+
+
+# --- warnings never change the method ------------------------------------------------------
+
+EXTRAS = {
+    "urgency": ["routine", "soon", "acute"],
+    "housing_ready": [True, False],
+    "consent": [True, False],
+    "proposed_method": list(METHODS),
+    "situation": ["shelter_exit", "street", "prison_release", "other"],
+}
+
+
+@pytest.mark.parametrize("key", sorted(EXTRAS))
+def test_warning_answers_never_change_method_or_possible_methods(key: str) -> None:
+    grid = itertools.product((None, *COMPLEXITY), (None, *SERVICE_USE))
+    for c, s in grid:
+        base = {k: v for k, v in (("complexity", c), ("service_use", s)) if v is not None}
+        plain = triage(base)
+        for value in EXTRAS[key]:
+            rec = triage({**base, key: value}, municipality={"offers": ["CTI"]})
+            assert rec.method == plain.method, (base, key, value)
+            assert rec.possible_methods == plain.possible_methods, (base, key, value)
+            assert rec.missing == plain.missing, (base, key, value)
+
+
+def test_all_warnings_together() -> None:
+    rec = triage(
+        {
+            "complexity": "mild",
+            "service_use": "significant",
+            "urgency": "acute",
+            "housing_ready": True,
+            "consent": False,
+            "proposed_method": "CTI",
+        },
+        municipality={"offers": ["ICM"]},
+    )
+    assert rec.method == "CTI"
+    assert {w.code for w in rec.warnings} == {
+        "start-support-now",
+        "housing-readiness-not-a-criterion",
+        "cti-duration-unassessed",
+        "method-not-offered",
+        "consent-missing",
+    }
+    assert len(rec.warnings) == len({w.code for w in rec.warnings}), "no code twice"
