@@ -8,9 +8,10 @@ validated parts (see ``_fast_model``); ``model_dump(mode="json")`` gives JSON-re
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ._domain import DIMENSIONS, FIELDS, Scalar
@@ -238,7 +239,37 @@ class Recommendation(BaseModel):
 
 
 class Municipality(BaseModel):
-    """The municipality's portfolio (indsatsvifte): the methods it offers."""
+    """The municipality's profile: its portfolio (indsatsvifte) and, optionally, its capacity.
+
+    ``triage()`` reads only ``offers``; the cohort report also reads the staff per method, the
+    caseload parameters and the methods currently assigned. A missing method is a gap to fix,
+    never a reason to refer to a less intensive one (000 «1 Indsatsvifte»). See
+    ``rules/municipality.example.yaml``.
+    """
+
+    class Caseload(BaseModel):
+        """A caseload parameter: citizens per full-time worker, with its date and its source."""
+
+        model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+        citizens_per_worker: int = Field(
+            gt=0, description="At most this many citizens per full-time worker"
+        )
+        since: date = Field(description="The date the figure applies from (quoted: '2024-01-01')")
+        source: str = Field(min_length=1, description="Where the figure comes from")
+        note: str = ""
+
+        @field_validator("since", mode="before")
+        @classmethod
+        def _iso_date(cls, value: object) -> object:
+            # the strict YAML reader refuses bare dates, so a date arrives as quoted text
+            if isinstance(value, str):
+                try:
+                    return date.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(
+                        f"{value!r} is not a date; write it quoted as 'YYYY-MM-DD'"
+                    ) from None
+            return value
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
     name: str | None = None
@@ -246,6 +277,33 @@ class Municipality(BaseModel):
         description="Methods the municipality offers; a missing method is a gap to fix "
         "(000 «1 Indsatsvifte»)"
     )
+    staff: dict[Method, float] = Field(
+        default_factory=dict,
+        description="Full-time workers (FTE) per method, each working in that method only "
+        "(002 «De økonomiske rammer»; 001)",
+    )
+    caseload: dict[Method, Caseload] = Field(
+        default_factory=dict,
+        description="Caseload parameters per method; a method left out uses the default "
+        "figures (hf_triage._cohort.DEFAULT_CASELOAD)",
+    )
+    assigned: dict[str, Method] = Field(
+        default_factory=dict,
+        description="The method each current citizen is in, by pseudonymous citizen id "
+        "(never a CPR number)",
+    )
+
+    @model_validator(mode="after")
+    def _staff_in_offered_methods(self) -> Municipality:
+        for method, fte in self.staff.items():
+            if fte < 0:
+                raise ValueError(f"staff {method}: {fte} is negative; give full-time workers >= 0")
+            if fte > 0 and method not in self.offers:
+                raise ValueError(
+                    f"staff {method}: {fte} workers, but {method} is not in offers: "
+                    f"add {method} to offers or set its staff to 0"
+                )
+        return self
 
 
 def fast_model(cls: type[BaseModel], values: dict[str, Any]) -> Any:
