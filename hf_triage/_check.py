@@ -30,9 +30,8 @@ from typing import Any, Literal
 from ._compile import CompiledCriterion, CompiledRules, evaluate
 from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
 from ._domain import intensity as rank
-from ._engine import decide, evaluate_warnings
+from ._engine import evaluate_warnings
 from ._enumerate import field_classes, to_assessment
-from ._exceptions import RuleError
 from ._rulemodels import fmt_value
 
 __all__ = ["CONTRACT_WARNING_CODES", "CheckReport", "Finding", "check_rules", "render_report"]
@@ -59,11 +58,16 @@ Kind = Literal[
     "overlap",
 ]
 
-#: the order in which a field gets "worse" (CONTRACT.md "Guarantees"); 'unknown' is no step
-_WORSE: dict[str, tuple[Scalar, ...]] = {
-    name: spec.values for name, spec in FIELDS.items() if spec.monotone
-}
-_WORSE["support_duration"] = ("transitional", "long_term")
+
+def _worse_orders() -> dict[str, tuple[Scalar, ...]]:
+    """The order in which each field gets "worse" (CONTRACT.md "Guarantees").
+
+    'unknown' support duration is no step: only transitional -> long_term is worse.
+    """
+    orders = {name: spec.values for name, spec in FIELDS.items() if spec.monotone}
+    orders["support_duration"] = ("transitional", "long_term")
+    return orders
+
 
 _MUNICIPALITIES: tuple[tuple[str, ...] | None, ...] = (None, METHODS, ())
 
@@ -146,6 +150,7 @@ class _Checker:
         self.rules = rules
         self.findings: list[Finding] = []
         self._seen: dict[tuple[Any, ...], int] = {}
+        self.worse = _worse_orders()
         self.examined = 0
         # decision fields: what the criteria read, plus the core answers
         self.names = [f for f in rules.decision_fields if f in FIELDS]
@@ -161,7 +166,7 @@ class _Checker:
     def _steps(self, name: str, classes: list[list[Scalar | None]]) -> list[Scalar | None]:
         """Representatives; for an ordered field, enough values to see every step worse."""
         reps = [c[0] for c in classes]
-        order = _WORSE.get(name)
+        order = self.worse.get(name)
         if order is None:
             return reps
         # one value per maximal run of the order that stays in one class
@@ -283,7 +288,7 @@ class _Checker:
 
     def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
         for i, name in enumerate(self.names):
-            order = _WORSE.get(name)
+            order = self.worse.get(name)
             value = combo[i]
             if order is None or value not in order:
                 continue
@@ -383,26 +388,33 @@ class _Checker:
                     "(CONTRACT.md). Add it back.",
                     rule_ids=(code,),
                 )
+        # Warnings read the recommended method plus a few answers: collect every reachable
+        # (method, those answers) once, then try the warning-only answers and portfolios on it.
+        read = set(self.rules.warning_fields)
+        shared = [i for i, n in enumerate(self.names) if n in read]
         warning_only = [f for f in self.rules.warning_fields if f in FIELDS and f not in self.names]
-        extra = [[c[0] for c in field_classes(self.rules, f)] for f in warning_only]
-        decision_space = list(
-            product(
-                *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
-            )
-        )
+        reachable: set[tuple[str | None, tuple[Scalar | None, ...]]] = set()
+        core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
+        for combo in product(
+            *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
+        ):
+            open_ = [i for i in core if combo[i] is None]
+            if open_:
+                methods = set()
+                for fill in product(*(self.reps[self.names[i]] for i in open_)):
+                    full = list(combo)
+                    for i, v in zip(open_, fill, strict=True):
+                        full[i] = v
+                    methods.add(self.outcome(tuple(full))[0])
+                method = methods.pop() if len(methods) == 1 else None
+            else:
+                method = self.outcome(combo)[0]
+            reachable.add((method, tuple(combo[i] for i in shared)))
         seen: set[str] = set()
-        decisions: dict[tuple[Scalar | None, ...], str | None] = {}
-        for combo in decision_space:
-            facts = self.facts(combo)
-            facts.setdefault("support_duration", "unknown")
-            try:
-                decisions[combo] = decide(self.rules, facts).method
-            except RuleError:  # a gap: reported by the gap check
-                decisions[combo] = None
-        for combo in decision_space:
-            base = self.facts(combo)
+        extra = [[c[0] for c in field_classes(self.rules, f)] for f in warning_only]
+        for method, values in reachable:
+            base = {self.names[i]: v for i, v in zip(shared, values, strict=True) if v is not None}
             base.setdefault("support_duration", "unknown")
-            method = decisions[combo]
             for more in product(*extra):
                 facts = dict(base)
                 facts.update(
@@ -412,8 +424,6 @@ class _Checker:
                     offered = None if offers is None else frozenset(offers)
                     seen.update(evaluate_warnings(self.rules, facts, method, offered))
                     self.examined += 1
-            if len(seen) == len(self.rules.warnings):
-                break
         for w in self.rules.warnings:
             if w.code not in seen:
                 self.findings.append(
