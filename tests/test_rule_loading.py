@@ -313,6 +313,18 @@ def test_unreadable_file_is_a_rule_error(rules_copy: Path) -> None:
     assert_problem_at(error, path, 1)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    raises=RecursionError,
+    reason="BUG: a deeply nested rule file raises RecursionError instead of a RuleError "
+    "naming the file: parse_yaml does not catch RecursionError",
+)
+def test_deeply_nested_rule_file_is_a_rule_error(rules_copy: Path) -> None:
+    path = rules_copy / "notes.yaml"
+    path.write_text("warnings: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+    assert_problem_at(load_error(rules_copy), path, 1)
+
+
 # --- all problems at once ------------------------------------------------------------------
 
 
