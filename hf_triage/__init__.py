@@ -12,6 +12,7 @@ guidance. The caseworker decides; hf_triage supports the decision.
 from __future__ import annotations
 
 from ._api import MunicipalityError, default_rules, load_rules, triage
+from ._batch import BatchResult, read_cohort, triage_frame, triage_many
 from ._compile import CompiledRules
 from ._exceptions import AssessmentError, RuleError, TriageError
 from ._models import (
@@ -30,6 +31,7 @@ __all__ = [
     "Alternative",
     "Assessment",
     "AssessmentError",
+    "BatchResult",
     "CompiledRules",
     "Dimensions",
     "Municipality",
@@ -42,5 +44,8 @@ __all__ = [
     "__version__",
     "default_rules",
     "load_rules",
+    "read_cohort",
     "triage",
+    "triage_frame",
+    "triage_many",
 ]

@@ -1,0 +1,314 @@
+"""Batch triage: ``triage_many`` and the vectorised ``triage_frame`` agree with ``triage()``."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+
+from hf_triage import (  # noqa: E402 - after the importorskip
+    Assessment,
+    AssessmentError,
+    MunicipalityError,
+    load_rules,
+    read_cohort,
+    triage,
+    triage_frame,
+    triage_many,
+)
+from hf_triage._batch import RESULT_COLUMNS, read_cell, split_list  # noqa: E402
+from hf_triage._domain import FIELDS  # noqa: E402
+from hf_triage._enumerate import enumerate_domain  # noqa: E402
+
+OFFERS = {"offers": ["CTI", "ICM"]}
+
+
+def flat(assessment: dict[str, Any]) -> dict[str, Any]:
+    """An assessment mapping as a cohort row: ``dimensions.x`` keys."""
+    row = {k: v for k, v in assessment.items() if k != "dimensions"}
+    for dim, score in assessment.get("dimensions", {}).items():
+        row[f"dimensions.{dim}"] = score
+    return row
+
+
+def as_text(value: Any) -> str:
+    """A value as a CSV cell holds it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def text_frame(rows: list[dict[str, Any]]) -> Any:
+    """Rows as a DataFrame of string columns, one per assessment field (blank = unknown)."""
+    return pd.DataFrame(
+        {name: [as_text(r.get(name)) for r in rows] for name in FIELDS}, dtype="str"
+    )
+
+
+def expected(assessment: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """What triage() says, in the form of the result columns."""
+    try:
+        rec = triage(assessment, **kwargs)
+    except AssessmentError as exc:
+        return {"method": None, "error": "; ".join(exc.problems)}
+    return {
+        "method": rec.method,
+        "possible_methods": rec.possible_methods,
+        "missing": rec.missing,
+        "warning_codes": rec.warning_codes,
+        "reason_ids": rec.reason_ids,
+        "error": None,
+    }
+
+
+def got(row: Any) -> dict[str, Any]:
+    """One output row in the form of ``expected``."""
+    error = row["error"]
+    if isinstance(error, str):
+        return {"method": None, "error": error}
+    method = row["method"]
+    return {
+        "method": method if isinstance(method, str) else None,
+        "possible_methods": split_list(row["possible_methods"]),
+        "missing": split_list(row["missing"]),
+        "warning_codes": split_list(row["warning_codes"]),
+        "reason_ids": split_list(row["reason_ids"]),
+        "error": None,
+    }
+
+
+def nested(row: dict[str, Any], text: bool = False) -> dict[str, Any]:
+    """A flat row as the assessment mapping triage() takes; ``text``: as a CSV cell reads."""
+    assessment: dict[str, Any] = {}
+    for name in FIELDS:
+        value = read_cell(name, as_text(row.get(name))) if text else row.get(name)
+        if value is None:
+            continue
+        if name.startswith("dimensions."):
+            assessment.setdefault("dimensions", {})[name.split(".", 1)[1]] = value
+        else:
+            assessment[name] = value
+    return assessment
+
+
+def random_rows(n: int, seed: int, bad: float = 0.0) -> list[dict[str, Any]]:
+    """Typed random rows over every field; a share ``bad`` of cells hold invalid values."""
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        row: dict[str, Any] = {}
+        for name, spec in FIELDS.items():
+            if rng.random() < 0.25:
+                continue
+            if rng.random() < bad:
+                row[name] = rng.choice(["sever", 7, "yes", "CTI ", -1])
+            else:
+                row[name] = rng.choice(spec.values)
+        rows.append(row)
+    return rows
+
+
+def test_frame_is_identical_to_triage_on_the_enumerated_domain() -> None:
+    rules = load_rules(Path(__file__).resolve().parent.parent / "rules")
+    assessments = list(enumerate_domain(rules))
+    out = triage_frame(text_frame([flat(a) for a in assessments]), municipality=OFFERS)
+    assert len(out) == len(assessments)
+    for assessment, (_, row) in zip(assessments, out.iterrows(), strict=True):
+        assert got(row) == expected(assessment, municipality=OFFERS), assessment
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_frame_is_identical_to_triage_on_random_cohorts(seed: int) -> None:
+    rows = random_rows(3000, seed, bad=0.01)
+    out = triage_frame(text_frame(rows))
+    for row, (_, result) in zip(rows, out.iterrows(), strict=True):
+        assert got(result) == expected(nested(row, text=True)), row
+
+
+def test_frame_with_typed_columns_is_identical_to_triage() -> None:
+    rows = random_rows(2000, 3, bad=0.01)
+    frame = pd.DataFrame({name: [r.get(name) for r in rows] for name in FIELDS}, dtype=object)
+    out = triage_frame(frame, municipality={"offers": ["ICM"]})
+    for row, (_, result) in zip(rows, out.iterrows(), strict=True):
+        assert got(result) == expected(nested(row), municipality={"offers": ["ICM"]}), row
+
+
+def test_frame_is_identical_to_triage_with_edited_rules(rules_copy: Path) -> None:
+    act = rules_copy / "act.yaml"
+    act.write_text(
+        act.read_text(encoding="utf-8").replace(
+            "{field: dimensions.mental_health, at_least: 3}",
+            "{field: dimensions.mental_health, at_least: 2}",
+        ),
+        encoding="utf-8",
+    )
+    rules = load_rules(rules_copy)
+    rows = random_rows(2000, 4)
+    out = triage_frame(text_frame(rows), rules=rules)
+    for row, (_, result) in zip(rows, out.iterrows(), strict=True):
+        assert got(result) == expected(nested(row), rules=rules), row
+
+
+def test_triage_many_agrees_with_triage_frame() -> None:
+    rows = random_rows(1500, 5, bad=0.02)
+    text_rows = [{k: as_text(v) for k, v in r.items()} for r in rows]
+    many = triage_many(text_rows)
+    out = triage_frame(text_frame(rows))
+    for result, (_, row) in zip(many, out.iterrows(), strict=True):
+        if result.recommendation is None:
+            assert result.error == row["error"]
+        else:
+            rec = result.recommendation
+            assert got(row)["method"] == rec.method
+            assert got(row)["warning_codes"] == rec.warning_codes
+            assert got(row)["reason_ids"] == rec.reason_ids
+
+
+def test_polars_frame_gives_the_same_columns() -> None:
+    pl = pytest.importorskip("polars")
+    rows = random_rows(500, 6, bad=0.02)
+    frame = text_frame(rows)
+    pandas_out = triage_frame(frame)
+    polars_out = triage_frame(pl.from_pandas(frame))
+    assert isinstance(polars_out, pl.DataFrame)
+    for column in RESULT_COLUMNS:
+        left = [v if isinstance(v, str) else None for v in pandas_out[column].tolist()]
+        assert polars_out.get_column(column).to_list() == left
+
+
+def test_a_bad_row_never_stops_the_batch_and_its_error_names_the_field() -> None:
+    frame = pd.DataFrame(
+        {
+            "citizen_id": ["a", "b", "c"],
+            "complexity": ["moderate", "sever", "severe"],
+            "service_use": ["partial", "minimal", "minimal"],
+            "dimensions.mental_health": ["2", "9", ""],
+        },
+        dtype="str",
+    )
+    out = triage_frame(frame)
+    assert out["method"].tolist()[0] == "ICM"
+    assert out["method"].tolist()[2] == "ACT"
+    assert pd.isna(out["method"].iloc[1])
+    # the words of AssessmentError, every problem of the row
+    with pytest.raises(AssessmentError) as raised:
+        triage({"complexity": "sever", "dimensions": {"mental_health": 9}})
+    assert out["error"].iloc[1] == "; ".join(raised.value.problems)
+    assert "'complexity'" in out["error"].iloc[1]
+    assert "allowed: mild, moderate, severe" in out["error"].iloc[1]
+    assert out["citizen_id"].tolist() == ["a", "b", "c"]
+    assert list(out.columns) == [*frame.columns, *RESULT_COLUMNS]
+
+
+def test_blank_csv_cells_mean_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["citizen_id", "complexity", "service_use", "support_duration"])
+        writer.writerow(["x1", "", "significant", ""])
+        writer.writerow(["x2", "NA", "partial", ""])
+    out = triage_frame(read_cohort(path))
+    assert out["missing"].iloc[0] == "complexity"
+    assert pd.isna(out["method"].iloc[0])
+    assert out["citizen_id"].iloc[0] == "x1"
+    # only a blank cell is unknown: "NA" is a value, and not an allowed one
+    assert out["error"].iloc[1].startswith("field 'complexity': 'NA' is not allowed")
+
+
+def test_a_misspelt_column_is_refused_before_anything_is_triaged() -> None:
+    for column, hint in [
+        ("complexty", "did you mean 'complexity'"),
+        ("Service use", "did you mean 'service_use'"),
+        ("mental_health", "did you mean 'dimensions.mental_health'"),
+        ("dimensions.mood", "is not a life dimension"),
+    ]:
+        with pytest.raises(AssessmentError, match=hint):
+            triage_frame(pd.DataFrame({column: ["x"]}))
+
+
+def test_other_columns_and_the_index_are_carried_through() -> None:
+    frame = pd.DataFrame(
+        {"note": ["n1", "n2"], "complexity": ["mild", "severe"], "service_use": ["minimal"] * 2},
+        index=[10, 20],
+    )
+    out = triage_frame(frame)
+    assert out.index.tolist() == [10, 20]
+    assert out["note"].tolist() == ["n1", "n2"]
+    assert out["method"].tolist() == ["ICM", "ACT"]
+    assert out.attrs["hf_triage"]["ruleset_fingerprint"].startswith("sha256:")
+
+
+def test_an_empty_frame_gets_empty_result_columns() -> None:
+    out = triage_frame(pd.DataFrame({"complexity": pd.Series([], dtype="str")}))
+    assert list(out.columns) == ["complexity", *RESULT_COLUMNS]
+    assert len(out) == 0
+
+
+def test_triage_frame_refuses_what_is_not_a_frame() -> None:
+    with pytest.raises(TypeError, match="triage_many"):
+        triage_frame([{"complexity": "mild"}])
+
+
+def test_triage_many_reports_each_bad_record_and_triages_the_rest() -> None:
+    records: list[Any] = [
+        {"citizen_id": "a", "complexity": "severe", "service_use": "minimal"},
+        {"citizen_id": "b", "complexity": "severe", "urgency": "now"},
+        "not a mapping",
+        Assessment(complexity="mild", service_use="significant"),
+        {"complexity": "moderate", "service_use": "partial", "complexty": "mild"},
+        {"complexity": "", "service_use": "partial", "dimensions": {"mental_health": "3"}},
+    ]
+    results = triage_many(records, lang="en")
+    assert [r.method for r in results] == ["ACT", None, None, "CTI", None, "ICM"]
+    assert [r.index for r in results] == list(range(6))
+    assert results[0].citizen_id == "a"
+    assert results[1].error is not None
+    assert "'urgency'" in results[1].error
+    assert "allowed: routine, soon, acute" in results[1].error
+    assert results[2].error is not None and "not a mapping" in results[2].error
+    assert results[4].error is not None and "did you mean 'complexity'" in results[4].error
+    assert results[3].recommendation is not None
+    assert results[3].recommendation.lang == "en"
+
+
+def test_a_bad_municipality_stops_the_batch_before_any_row() -> None:
+    with pytest.raises(MunicipalityError, match="offers"):
+        triage_many([{"complexity": "mild"}], municipality={"offers": ["CTX"]})
+    with pytest.raises(MunicipalityError):
+        triage_frame(pd.DataFrame({"complexity": ["mild"]}), municipality={"offers": "ICM"})
+
+
+@pytest.mark.parametrize(
+    ("name", "cell", "value"),
+    [
+        ("consent", "true", True),
+        ("consent", "FALSE", False),
+        ("consent", "yes", "yes"),
+        ("consent", 1, 1),
+        ("dimensions.network", "3", 3),
+        ("dimensions.network", 3.0, 3),
+        ("dimensions.network", 3.5, 3.5),
+        ("dimensions.network", True, True),
+        ("complexity", "", None),
+        ("complexity", float("nan"), None),
+        ("complexity", None, None),
+        ("complexity", "Mild", "Mild"),
+    ],
+)
+def test_read_cell_reads_text_and_never_guesses(name: str, cell: Any, value: Any) -> None:
+    result = read_cell(name, cell)
+    assert result == value
+    assert type(result) is type(value)
+
+
+def test_split_list() -> None:
+    assert split_list("ICM;ACT") == ["ICM", "ACT"]
+    assert split_list("") == []
+    assert split_list(None) == []
