@@ -1,0 +1,662 @@
+"""YAML test cases for the rules, written by policy staff: load them, run them, report.
+
+A case file (``rules/tests/*.yaml``) holds ``cases:``, each a citizen's assessment, the
+expected outcome and the source passage it rests on, in the spirit of OpenFisca's YAML tests::
+
+    cases:
+      - name: shelter exit, mild problems, uses services well -> CTI
+        source: "000 «1 Målgruppen for CTI»: «CTI-metoden er relevant for borgere, ...»"
+        assessment: {complexity: mild, service_use: significant, support_duration: transitional}
+        municipality: {offers: [CTI, ICM]}        # optional
+        expect:
+          method: CTI                             # CTI, ICM, ACT or undecided
+          possible_methods: [ICM, ACT]            # required when undecided
+          missing: [service_use]                  # optional, only when undecided
+          warnings: [start-support-now]           # the exact set of codes; [] for none
+          reasons: [cti-significant-service-use-mild-moderate]   # optional: must appear
+
+``expect: {error: true}`` asserts that the assessment is rejected, and
+``expect: {error: complexity}`` also that the message names that field. Case files are read
+with the strict YAML reader and validated with pydantic; every problem in every file is raised
+together as one ``RuleError`` naming ``file:line``. Running a case calls ``hf_triage.triage``: an
+assessment that is rejected when it should not be is a failure of that case, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._api import MunicipalityError, triage
+from ._compile import CompiledRules
+from ._exceptions import AssessmentError, RuleError, TriageError
+from ._load import _describe_error, _lines_for
+from ._models import Method
+from ._yaml import YamlDocument, parse_yaml
+
+__all__ = [
+    "Case",
+    "CaseFile",
+    "CaseReport",
+    "CaseResult",
+    "Difference",
+    "Expectation",
+    "LoadedCase",
+    "load_cases",
+    "render_case_report",
+    "render_case_result",
+    "run_case",
+    "run_cases",
+]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+UNDECIDED = "undecided"
+
+
+class Expectation(BaseModel):
+    """What the rules should give for the case's assessment."""
+
+    model_config = _STRICT
+    method: Literal["CTI", "ICM", "ACT", "undecided"] | None = Field(
+        default=None, description="The expected method, or 'undecided'"
+    )
+    possible_methods: list[Method] | None = Field(
+        default=None, min_length=1, description="Required when the method is undecided"
+    )
+    missing: list[Literal["complexity", "service_use"]] | None = Field(
+        default=None, description="The unknown answers that would decide it (undecided only)"
+    )
+    warnings: list[str] | None = Field(
+        default=None, description="The exact set of warning codes expected; [] for none"
+    )
+    reasons: list[str] | None = Field(
+        default=None, min_length=1, description="Criterion ids that must be among the reasons"
+    )
+    error: bool | str = Field(
+        default=False,
+        description="true: the assessment must be rejected; a field name such as complexity: "
+        "rejected, and the message must name it",
+    )
+
+    @model_validator(mode="after")
+    def _complete_and_consistent(self) -> Expectation:
+        outcome = ("method", "possible_methods", "missing", "warnings", "reasons")
+        if self.error == "":
+            raise ValueError(
+                "write 'error: true', or the field the rejection must name, e.g. "
+                "'error: complexity'"
+            )
+        if self.error:
+            given = [key for key in outcome if getattr(self, key) is not None]
+            if given:
+                raise ValueError(
+                    "'error' expects the assessment to be rejected, so it cannot also "
+                    f"expect {', '.join(given)}: remove those keys or remove 'error'"
+                )
+            return self
+        if self.method is None:
+            raise ValueError(
+                "write the expected method: 'method: CTI', 'method: ICM', 'method: ACT' or "
+                "'method: undecided' (or 'error: true' for an assessment that must be rejected)"
+            )
+        if self.warnings is None:
+            raise ValueError(
+                "write the expected warning codes, e.g. 'warnings: [start-support-now]', "
+                "or 'warnings: []' when none are expected"
+            )
+        if self.method == UNDECIDED:
+            if self.possible_methods is None or len(set(self.possible_methods)) < 2:
+                raise ValueError(
+                    "an undecided result has at least two possible methods: write e.g. "
+                    "'possible_methods: [ICM, ACT]'"
+                )
+            if self.reasons is not None:
+                raise ValueError(
+                    "an undecided result has no reasons yet: remove 'reasons' or expect a method"
+                )
+        else:
+            if self.possible_methods is not None and set(self.possible_methods) != {self.method}:
+                raise ValueError(
+                    f"a decided result has exactly one possible method: write "
+                    f"'possible_methods: [{self.method}]' or leave possible_methods out"
+                )
+            if self.missing:
+                raise ValueError(
+                    "'missing' lists the answers that would decide an undecided result: "
+                    "remove it, or write 'method: undecided'"
+                )
+        return self
+
+
+class Case(BaseModel):
+    """One test case: an assessment, the expected outcome and the source it rests on."""
+
+    model_config = _STRICT
+    name: str = Field(description="A short, unique, one-line description of the citizen")
+    source: str = Field(
+        min_length=3, description="Seed file, section and quoted Danish passage the case rests on"
+    )
+    assessment: dict[str, Any] = Field(description="The assessment answers, as in a YAML file")
+    municipality: dict[str, Any] | None = Field(
+        default=None, description="The municipality's portfolio, e.g. {offers: [CTI, ICM]}"
+    )
+    expect: Expectation
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, name: str) -> str:
+        if not name.strip() or "\n" in name:
+            raise ValueError("a case name is one line of text, unique among all cases")
+        return name
+
+
+class CaseFile(BaseModel):
+    """A case file: a list of cases."""
+
+    model_config = _STRICT
+    cases: list[Case] = Field(min_length=1)
+
+
+#: for 'unknown key' messages: the keys allowed at each level of a case file
+_ALLOWED_KEYS = {
+    "file": tuple(CaseFile.model_fields),
+    "case": tuple(Case.model_fields),
+    "expect": tuple(Expectation.model_fields),
+}
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A validated case with where it was written (for ``file:line`` in reports)."""
+
+    case: Case
+    file: Path
+    index: int
+    document: YamlDocument
+
+    @property
+    def name(self) -> str:
+        return self.case.name
+
+    @property
+    def line(self) -> int:
+        return self.document.line_of(("cases", self.index))
+
+    def line_of(self, *path: str | int) -> int:
+        return self.document.line_of(("cases", self.index, *path))
+
+
+def _problem_text(error: Any, data: Any) -> str:
+    """One pydantic error in words for policy staff, naming the case when it is known."""
+    loc = tuple(error["loc"])
+    case = ""
+    if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
+        cases = data.get("cases") if isinstance(data, dict) else None
+        item = cases[loc[1]] if isinstance(cases, list) and loc[1] < len(cases) else None
+        name = item.get("name") if isinstance(item, dict) else None
+        case = f"case {name!r}: " if isinstance(name, str) else f"case #{loc[1] + 1}: "
+    if error["type"] == "extra_forbidden":
+        parent = loc[:-1]
+        level = "file" if not parent else "expect" if parent[-1] == "expect" else "case"
+        return (
+            f"{case}unknown key '{loc[-1]}': check the spelling or remove it "
+            f"(allowed here: {', '.join(_ALLOWED_KEYS[level])})"
+        )
+    if not case:
+        return _describe_error(error, CaseFile)
+    if error["type"] == "missing":
+        return f"{case}missing key '{loc[-1]}': add it"
+    if len(loc) == 2:
+        return f"{case}a case is a mapping with the keys {', '.join(_ALLOWED_KEYS['case'])}"
+    # the case is already named: describe the error from inside it ('expect.method: ...')
+    return case + _describe_error({**error, "loc": loc[2:]}, CaseFile)
+
+
+def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}:1: cannot read the case file: {exc}")
+        return []
+    document = parse_yaml(text)
+    problems.extend(f"{path}:{p.line}: {p.message}" for p in document.problems)
+    if document.data is None and document.problems:
+        return []
+    # YAML problems that still leave data (an ambiguous 'no', a duplicate key) do not stop the
+    # schema check: policy staff see every problem in one pass (STYLE.md)
+    if not isinstance(document.data, dict) or "cases" not in document.data:
+        problems.append(
+            f"{path}:1: not a case file: it must start with 'cases:' followed by a list of "
+            "cases, each with name, source, assessment and expect"
+        )
+        return []
+    try:
+        model = CaseFile.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(
+                f"{path}:{_lines_for(error, document)}: {_problem_text(error, document.data)}"
+            )
+        return []
+    if document.problems:
+        return []
+    return [LoadedCase(case, path, i, document) for i, case in enumerate(model.cases)]
+
+
+def load_cases(directory: str | Path) -> tuple[LoadedCase, ...]:
+    """Read and validate every ``*.yaml`` case file in ``directory``, in file-name order.
+
+    Raises one ``RuleError`` listing every problem in every file, each with ``file:line``.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise RuleError(
+            f"{root}: no test case directory: create it and add YAML files that start with "
+            "'cases:' (see rules/tests/ in hf_triage for examples)"
+        )
+    paths = sorted(root.glob("*.yaml"))
+    if not paths:
+        raise RuleError(f"{root}: no case files (*.yaml) found: add at least one")
+    problems: list[str] = []
+    loaded: list[LoadedCase] = []
+    for path in paths:
+        loaded.extend(_load_case_file(path, problems))
+    first: dict[str, LoadedCase] = {}
+    for case in loaded:
+        if case.name in first:
+            seen = first[case.name]
+            problems.append(
+                f"{case.file}:{case.line_of('name')}: case name {case.name!r} is used twice "
+                f"(first at {seen.file.name}:{seen.line_of('name')}): give each case its own name"
+            )
+        else:
+            first[case.name] = case
+    if problems:
+        raise RuleError(
+            f"{len(problems)} problem(s) in the test cases in {root}:\n" + "\n".join(problems),
+            tuple(problems),
+        )
+    return tuple(loaded)
+
+
+# --- running -------------------------------------------------------------------------------------
+
+DifferenceKind = Literal[
+    "method",
+    "possible_methods",
+    "missing",
+    "warnings",
+    "reasons",
+    "error",
+    "error_message",
+    "assessment",
+    "municipality",
+    "rules",
+    "unknown_warning",
+    "unknown_criterion",
+]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a case's outcome differs from what it expects.
+
+    ``expected`` and ``got`` are a value (``"CTI"``, ``"undecided"``, an error message) or a
+    tuple of codes; ``line`` is where the expectation is written in the case file.
+    """
+
+    what: DifferenceKind
+    expected: str | tuple[str, ...]
+    got: str | tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case: passed when nothing differs."""
+
+    name: str
+    file: Path
+    line: int
+    source: str
+    differences: tuple[Difference, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """The outcome of every case in a directory; ``ok`` when all passed."""
+
+    directory: Path
+    ruleset_fingerprint: str
+    results: tuple[CaseResult, ...]
+    #: criterion ids no case names in ``reasons`` (for information; does not affect ``ok``)
+    uncovered_criteria: tuple[str, ...] = ()
+    #: warning codes no case expects (for information; does not affect ``ok``)
+    uncovered_warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def passed(self) -> tuple[CaseResult, ...]:
+        return tuple(r for r in self.results if r.passed)
+
+    @property
+    def failures(self) -> tuple[CaseResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "directory": str(self.directory),
+            "ruleset_fingerprint": self.ruleset_fingerprint,
+            "passed": len(self.passed),
+            "failed": len(self.failures),
+            "uncovered_criteria": list(self.uncovered_criteria),
+            "uncovered_warnings": list(self.uncovered_warnings),
+            "failures": [
+                {
+                    "name": r.name,
+                    "file": str(r.file),
+                    "line": r.line,
+                    "differences": [
+                        {
+                            "what": d.what,
+                            "expected": d.expected
+                            if isinstance(d.expected, str)
+                            else list(d.expected),
+                            "got": d.got if isinstance(d.got, str) else list(d.got),
+                            "line": d.line,
+                        }
+                        for d in r.differences
+                    ],
+                }
+                for r in self.failures
+            ],
+        }
+
+
+def _unknown_names(rules: CompiledRules, loaded: LoadedCase) -> list[Difference]:
+    expect = loaded.case.expect
+    codes = tuple(w.code for w in rules.warnings)
+    ids = tuple(c.id for c in rules.criteria)
+    found = [
+        Difference("unknown_warning", code, codes, loaded.line_of("expect", "warnings"))
+        for code in expect.warnings or ()
+        if code not in codes
+    ]
+    found += [
+        Difference("unknown_criterion", rule_id, ids, loaded.line_of("expect", "reasons"))
+        for rule_id in expect.reasons or ()
+        if rule_id not in ids
+    ]
+    return found
+
+
+def run_case(rules: CompiledRules, loaded: LoadedCase) -> CaseResult:
+    """Triage one case's assessment with ``rules`` and compare with what it expects."""
+    case, expect = loaded.case, loaded.case.expect
+
+    def result(*differences: Difference) -> CaseResult:
+        return CaseResult(case.name, loaded.file, loaded.line, case.source, differences)
+
+    def at(*path: str) -> int:
+        return loaded.line_of(*path)
+
+    try:
+        rec = triage(case.assessment, rules=rules, municipality=case.municipality)
+    except (AssessmentError, MunicipalityError) as exc:
+        if isinstance(expect.error, str) and expect.error.lower() not in str(exc).lower():
+            return result(
+                Difference("error_message", expect.error, str(exc), at("expect", "error"))
+            )
+        if expect.error:
+            return result()
+        if isinstance(exc, MunicipalityError):
+            return result(Difference("municipality", "", str(exc), at("municipality")))
+        return result(Difference("assessment", "", str(exc), at("assessment")))
+    except TriageError as exc:  # a RuleError: the rule set itself cannot decide
+        return result(Difference("rules", "", str(exc), loaded.line))
+    if expect.error:
+        got = rec.method or UNDECIDED
+        return result(Difference("error", "rejected", got, at("expect", "error")))
+    differences = _unknown_names(rules, loaded)
+    got_method = rec.method or UNDECIDED
+    if got_method != expect.method:
+        differences.append(
+            Difference("method", str(expect.method), got_method, at("expect", "method"))
+        )
+    # a decided expectation implies possible_methods [method] and nothing missing; comparing
+    # them too shows what is open when the result is unexpectedly undecided
+    implied = expect.method != UNDECIDED and rec.method is None
+    possible: list[str] | None = (
+        list(expect.possible_methods)
+        if expect.possible_methods is not None
+        else [str(expect.method)]
+        if implied
+        else None
+    )
+    if possible is not None and set(possible) != set(rec.possible_methods):
+        differences.append(
+            Difference(
+                "possible_methods",
+                tuple(possible),
+                tuple(rec.possible_methods),
+                at("expect", "possible_methods" if expect.possible_methods else "method"),
+            )
+        )
+    missing: list[str] | None = (
+        list(expect.missing) if expect.missing is not None else [] if implied else None
+    )
+    if missing is not None and set(missing) != set(rec.missing):
+        differences.append(
+            Difference(
+                "missing",
+                tuple(missing),
+                tuple(rec.missing),
+                at("expect", "missing" if expect.missing is not None else "method"),
+            )
+        )
+    if set(expect.warnings or ()) != set(rec.warning_codes):
+        differences.append(
+            Difference(
+                "warnings",
+                tuple(expect.warnings or ()),
+                tuple(rec.warning_codes),
+                at("expect", "warnings"),
+            )
+        )
+    if expect.reasons is not None and not set(expect.reasons) <= set(rec.reason_ids):
+        differences.append(
+            Difference(
+                "reasons", tuple(expect.reasons), tuple(rec.reason_ids), at("expect", "reasons")
+            )
+        )
+    return result(*differences)
+
+
+def _uncovered(rules: CompiledRules, cases: Iterable[LoadedCase]) -> tuple[list[str], list[str]]:
+    named_ids: set[str] = set()
+    named_codes: set[str] = set()
+    for loaded in cases:
+        named_ids.update(loaded.case.expect.reasons or ())
+        named_codes.update(loaded.case.expect.warnings or ())
+    return (
+        [c.id for c in rules.criteria if c.id not in named_ids],
+        [w.code for w in rules.warnings if w.code not in named_codes],
+    )
+
+
+def run_cases(rules: CompiledRules, directory: Path | None = None) -> CaseReport:
+    """Run every case in ``directory`` (default: the rule directory's ``tests``) against ``rules``.
+
+    Raises ``RuleError`` when a case file cannot be loaded; a case whose outcome differs is
+    reported in ``CaseReport.failures``, never raised.
+    """
+    root = Path(directory) if directory is not None else rules.directory / "tests"
+    cases = load_cases(root)
+    criteria, codes = _uncovered(rules, cases)
+    return CaseReport(
+        directory=root,
+        ruleset_fingerprint=rules.fingerprint,
+        results=tuple(run_case(rules, loaded) for loaded in cases),
+        uncovered_criteria=tuple(criteria),
+        uncovered_warnings=tuple(codes),
+    )
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+_LABELS = {
+    "da": {
+        "method": "metode",
+        "possible_methods": "mulige metoder",
+        "missing": "mangler svar på",
+        "warnings": "advarsler",
+        "reasons": "begrundelser (kriterier)",
+        "error": "afvisning",
+        "error_message": "afvisningen nævner ikke",
+        "assessment": "udredningen blev afvist",
+        "municipality": "kommunens profil blev afvist",
+        "rules": "regelsættet kunne ikke afgøre sagen",
+        "unknown_warning": "ukendt advarselskode",
+        "unknown_criterion": "ukendt kriterie-id",
+        "expected": "forventet",
+        "got": "fik",
+        "none": "ingen",
+        "undecided": "«ikke afgjort»",
+        "rejected": "«afvist»",
+        "not_expected": "i resultatet, men ikke forventet",
+        "lacking": "mangler i resultatet",
+        "line": "linje",
+        "known": "kendte",
+        "source": "kilde",
+        "ok": "OK  ",
+        "fail": "FEJL",
+        "head": "Testcases for reglerne i {dir}",
+        "ruleset": "Regelsæt: {fp}",
+        "uncovered_criteria": "Kriterier, som ingen testcase nævner under reasons: {names}",
+        "uncovered_warnings": "Advarselskoder, som ingen testcase forventer: {names}",
+        "summary_ok": "Alle {n} testcases bestået.",
+        "summary_fail": "{failed} af {n} testcases fejlede; {passed} bestået.",
+        "hint": (
+            "En fejlet testcase betyder, at reglerne og testcasen er uenige. Læs kilden: "
+            "ret reglen, hvis den ikke følger kilden, eller testcasen, hvis den er skrevet forkert."
+        ),
+    },
+    "en": {
+        "method": "method",
+        "possible_methods": "possible methods",
+        "missing": "missing answers",
+        "warnings": "warnings",
+        "reasons": "reasons (criteria)",
+        "error": "rejection",
+        "error_message": "the rejection does not name",
+        "assessment": "the assessment was rejected",
+        "municipality": "the municipality profile was rejected",
+        "rules": "the rule set could not decide the case",
+        "unknown_warning": "unknown warning code",
+        "unknown_criterion": "unknown criterion id",
+        "expected": "expected",
+        "got": "got",
+        "none": "none",
+        "undecided": "undecided",
+        "rejected": "rejected",
+        "not_expected": "in the result, not expected",
+        "lacking": "not in the result",
+        "line": "line",
+        "known": "known",
+        "source": "source",
+        "ok": "ok  ",
+        "fail": "FAIL",
+        "head": "Test cases for the rules in {dir}",
+        "ruleset": "Rule set: {fp}",
+        "uncovered_criteria": "Criteria that no test case names under reasons: {names}",
+        "uncovered_warnings": "Warning codes that no test case expects: {names}",
+        "summary_ok": "All {n} test cases passed.",
+        "summary_fail": "{failed} of {n} test cases failed; {passed} passed.",
+        "hint": (
+            "A failed test case means the rules and the case disagree. Read the source: fix "
+            "the rule if it does not follow the source, or the case if it was written wrongly."
+        ),
+    },
+}
+
+
+def _value(value: str | tuple[str, ...], t: dict[str, str]) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else t["none"]
+    return t.get(value, value) if value in (UNDECIDED, "rejected") else value
+
+
+def _difference_lines(d: Difference, t: dict[str, str]) -> list[str]:
+    label = t[d.what]
+    where = f"({t['line']} {d.line})"
+    if d.what in ("assessment", "municipality", "rules"):
+        return [f"{label} {where}: {_value(d.got, t)}"]
+    if d.what == "error_message":
+        return [f"{label} {_value(d.expected, t)!r} {where}: {_value(d.got, t)}"]
+    if d.what in ("unknown_warning", "unknown_criterion"):
+        return [f"{label} {where}: {_value(d.expected, t)} ({t['known']}: {_value(d.got, t)})"]
+    lines = [
+        f"{label} {where}: {t['expected']} {_value(d.expected, t)}; {t['got']} {_value(d.got, t)}"
+    ]
+    both = isinstance(d.expected, tuple) and isinstance(d.got, tuple) and d.expected and d.got
+    if both and d.what in ("warnings", "reasons"):
+        lacking = [x for x in d.expected if x not in d.got]
+        extra = [x for x in d.got if x not in d.expected] if d.what != "reasons" else []
+        if lacking:
+            lines.append(f"  {t['lacking']}: {', '.join(lacking)}")
+        if extra:
+            lines.append(f"  {t['not_expected']}: {', '.join(extra)}")
+    return lines
+
+
+def render_case_result(result: CaseResult, lang: str = "da") -> str:
+    """One case as text: its status, and for a failure where and how it differs."""
+    t = _LABELS["da" if lang == "da" else "en"]
+    if result.passed:
+        return f"  {t['ok']}  {result.name}"
+    lines = [f"  {t['fail']}  {result.name}  ({result.file.name}:{result.line})"]
+    for d in result.differences:
+        lines += [f"          {line}" for line in _difference_lines(d, t)]
+    lines.append(f"          {t['source']}: {' '.join(result.source.split())}")
+    return "\n".join(lines)
+
+
+def render_case_report(report: CaseReport, lang: str = "da") -> str:
+    """The report as text for policy staff, Danish by default (``lang="en"`` for English)."""
+    t = _LABELS["da" if lang == "da" else "en"]
+    lines = [
+        t["head"].format(dir=report.directory),
+        t["ruleset"].format(fp=report.ruleset_fingerprint[:19] + "…"),
+    ]
+    current: Path | None = None
+    for result in report.results:
+        if result.file != current:
+            current = result.file
+            lines += ["", f"{current.name}"]
+        lines.append(render_case_result(result, lang))
+    lines.append("")
+    if report.uncovered_criteria:
+        lines.append(t["uncovered_criteria"].format(names=", ".join(report.uncovered_criteria)))
+    if report.uncovered_warnings:
+        lines.append(t["uncovered_warnings"].format(names=", ".join(report.uncovered_warnings)))
+    n = len(report.results)
+    if report.ok:
+        lines.append(t["summary_ok"].format(n=n))
+    else:
+        failed = len(report.failures)
+        lines.append(t["summary_fail"].format(failed=failed, n=n, passed=n - failed))
+        lines.append(t["hint"])
+    return "\n".join(lines)
