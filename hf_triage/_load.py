@@ -85,9 +85,9 @@ def _load_file(path: Path, problems: list[str]) -> LoadedFile | None:
         return None
     document = parse_yaml(text)
     problems.extend(f"{path}:{p.line}: {p.message}" for p in document.problems)
-    if document.problems:
-        return None
     data = document.data
+    if data is None and document.problems:
+        return None
     model: type[MethodFile] | type[WarningsFile]
     if isinstance(data, dict) and "method" in data:
         model = MethodFile
@@ -100,9 +100,14 @@ def _load_file(path: Path, problems: list[str]) -> LoadedFile | None:
         )
         return None
     try:
-        return LoadedFile(path, model.model_validate(data), document)
+        validated = model.model_validate(data)
+        # strict-YAML problems and schema problems are reported together, in one pass
+        return None if document.problems else LoadedFile(path, validated, document)
     except ValidationError as exc:
+        flagged = {p.line for p in document.problems}
         for error in exc.errors():
+            if _lines_for(error, document) in flagged:
+                continue  # the strict-YAML problem on that line already says what to fix
             problems.append(
                 f"{path}:{_lines_for(error, document)}: {_describe_error(error, model)}"
             )

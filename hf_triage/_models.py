@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from ._domain import DIMENSIONS, FIELDS, Scalar
+from ._exceptions import AssessmentError
 from ._rulemodels import fmt_value
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
 Method = Literal["CTI", "ICM", "ACT"]
 Score = Literal[0, 1, 2, 3, 4]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True, hide_input_in_errors=True)
+#: results are read back from JSON (lists for tuples), so they are not strict
+_RESULT = ConfigDict(frozen=True, extra="forbid")
 _ASSESSMENT_KEYS = (*(k for k in FIELDS if not k.startswith("dimensions.")), "dimensions")
 
 
@@ -149,12 +152,23 @@ class Assessment(BaseModel):
     consent: bool | None = None
     proposed_method: Method | None = None
 
+    def __init__(self, **data: Any) -> None:
+        _raise_problems(data)
+        super().__init__(**data)
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Assessment:
+        """Validate a mapping; raises ``AssessmentError`` naming every bad field."""
+        if isinstance(obj, Mapping):
+            _raise_problems(obj)
+        return super().model_validate(obj, **kwargs)
+
     @model_validator(mode="before")
     @classmethod
     def _domain_messages(cls, data: Any) -> Any:
-        # Report every problem in the domain's own words (field, value, allowed values).
+        # Any other way in (model_validate_json, nested use) reports in the same words.
         if isinstance(data, Mapping):
-            _, problems = validate_mapping(data)
+            _, problems = validate_mapping(_plain(data))
             if problems:
                 raise PydanticCustomError("assessment", "; ".join(problems))
         return data
@@ -175,10 +189,24 @@ class Assessment(BaseModel):
         return [("fields_given", given)]
 
 
+def _plain(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A mapping with a ``Dimensions`` object turned into its plain mapping."""
+    dims = data.get("dimensions")
+    if isinstance(dims, Dimensions):
+        return {**data, "dimensions": dims.model_dump(exclude_none=True)}
+    return data
+
+
+def _raise_problems(data: Mapping[str, Any]) -> None:
+    _, problems = validate_mapping(_plain(data))
+    if problems:
+        raise AssessmentError(f"invalid assessment: {'; '.join(problems)}", tuple(problems))
+
+
 class Reason(BaseModel):
     """A criterion that led to the method, in plain words, citing its source."""
 
-    model_config = _FROZEN
+    model_config = _RESULT
     rule_id: str
     text: str
     source: str = ""
@@ -187,7 +215,7 @@ class Reason(BaseModel):
 class TriageWarning(BaseModel):
     """Something the caseworker must act on or look at again; never changes the method."""
 
-    model_config = _FROZEN
+    model_config = _RESULT
     code: str
     text: str
     source: str = ""
@@ -196,7 +224,7 @@ class TriageWarning(BaseModel):
 class Alternative(BaseModel):
     """Why another method was not recommended: the conditions that failed."""
 
-    model_config = _FROZEN
+    model_config = _RESULT
     method: Method
     text: str
     rule_ids: tuple[str, ...] = ()
@@ -208,7 +236,7 @@ class Recommendation(BaseModel):
     The caseworker decides; this supports the decision.
     """
 
-    model_config = _FROZEN
+    model_config = _RESULT
     method: Method | None
     possible_methods: list[Method]
     missing: list[str]

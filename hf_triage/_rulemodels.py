@@ -89,6 +89,24 @@ class FieldTest(BaseModel):
     at_least: Scalar | None = None
     at_most: Scalar | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _values_of_the_field(cls, data: Any) -> Any:
+        # Name the field and its allowed values for any wrong value (3.0, a list, ...),
+        # instead of one pydantic line per member of the value type.
+        if isinstance(data, dict):
+            name = data.get("field")
+            spec = (FIELDS.get(name) or DERIVED_FIELDS.get(name)) if isinstance(name, str) else None
+            if spec is not None:
+                for key in ("is", "at_least", "at_most"):
+                    if data.get(key) is not None:
+                        _check_value(spec, data[key], key)
+                one_of = data.get("one_of")
+                if isinstance(one_of, list):
+                    for value in one_of:
+                        _check_value(spec, value, "one_of")
+        return data
+
     @model_validator(mode="after")
     def _known_field_and_values(self) -> FieldTest:
         spec = FIELDS.get(self.field) or DERIVED_FIELDS.get(self.field)

@@ -21,6 +21,9 @@ import yaml
 __all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml"]
 
 MAX_BYTES = 1_000_000
+#: deeper nesting than any rule or assessment needs is refused, not recursed into
+MAX_DEPTH = 40
+_TOO_DEEP = f"the document is nested more than {MAX_DEPTH} levels deep: simplify it"
 
 Path = tuple[str | int, ...]
 
@@ -32,7 +35,7 @@ _AMBIGUOUS = re.compile(
       | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
       | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?
       | [-+]?0[0-7_]+ | [-+]?0x[0-9a-fA-F_]+ | [-+]?0b[01_]+ | [-+]?0o[0-7]+
-      | = | <<
+      | = | << | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
     )$""",
     re.X,
 )
@@ -40,7 +43,7 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
 @dataclass(frozen=True)
@@ -120,10 +123,15 @@ def parse_yaml(text: str) -> YamlDocument:
         return YamlDocument(None, {}, (YamlProblem(line, f"not valid YAML: {exc.problem}"),))
     except yaml.YAMLError as exc:
         return YamlDocument(None, {}, (YamlProblem(1, f"not valid YAML: {exc}"),))
+    except RecursionError:
+        return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
     finally:
         loader.dispose()
     builder = _Builder()
-    data = builder.build(node, ()) if node is not None else None
+    try:
+        data = builder.build(node, ()) if node is not None else None
+    except RecursionError:  # pragma: no cover - the depth limit below comes first
+        return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
     return YamlDocument(data, builder.lines, tuple(builder.problems))
 
 
@@ -134,7 +142,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         line = node.start_mark.line + 1
-        self.lines[path] = line
+        self.lines.setdefault(path, line)
+        if len(path) > MAX_DEPTH:
+            self.problems.append(YamlProblem(line, _TOO_DEEP))
+            return None
         if not isinstance(node, yaml.ScalarNode) and node.tag not in (_MAP, _SEQ):
             self.problems.append(
                 YamlProblem(line, f"tag '{node.tag}' is not allowed: rule files hold plain data")
@@ -167,8 +178,9 @@ class _Builder:
                 )
                 continue
             first_line[key] = line
+            # a value's line is its key's line: a block value starts one line below its key
+            self.lines[(*path, key)] = line
             result[key] = self.build(value_node, (*path, key))
-            self.lines[(*path, key)] = value_node.start_mark.line + 1
         return result
 
     def _scalar(self, node: yaml.Node, line: int) -> Any:
