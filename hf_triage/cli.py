@@ -116,6 +116,27 @@ def rules_check(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@rules_app.command("test")
+def rules_test(
+    rules_dir: DirArgument = None, json_out: JsonOption = False, lang: LangOption = Lang.da
+) -> None:
+    """Run the policy test cases in DIR/tests: each an assessment and its expected outcome.
+
+    Exit 0 when every case passes, 1 when some fail, 2 when the rules or cases do not load.
+    """
+    from ._cases import render_case_report, run_cases
+
+    try:
+        report = run_cases(_load(rules_dir))
+    except TriageError as exc:
+        fail(str(exc))
+    if json_out:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_case_report(report, lang.value))
+    raise typer.Exit(0 if report.ok else 1)
+
+
 @rules_app.command("schema")
 def rules_schema(
     output: Annotated[
