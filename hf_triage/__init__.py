@@ -49,3 +49,5 @@ __all__ = [
     "triage_frame",
     "triage_many",
 ]
+
+del annotations  # from the __future__ import: not part of the public API

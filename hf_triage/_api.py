@@ -106,6 +106,11 @@ def triage(
     facts = _facts(assessment)
     offers = offers_of(municipality)
     compiled = rules if rules is not None else default_rules()
+    if not isinstance(compiled, CompiledRules):
+        raise TriageError(
+            f"rules must be a rule set from hf_triage.load_rules(directory), not "
+            f"{type(compiled).__name__}: write rules=load_rules({compiled!r})"
+        )
     if engine == "builtin":
         return recommend(compiled, facts, offers, lang)
     if engine == "durable":

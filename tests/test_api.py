@@ -9,7 +9,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from pydantic import ValidationError
 
 import hf_triage
 from hf_triage import (
@@ -208,12 +207,6 @@ def test_json_text_round_trips(answers: dict[str, object]) -> None:
     assert Recommendation.model_validate_json(rec.model_dump_json()) == rec
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="BUG: Recommendation.model_validate(rec.model_dump(mode='json')) fails for decided "
-    "results: Alternative.rule_ids is a tuple in a strict model and JSON mode dumps a list",
-)
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_model_dump_json_mode_round_trips_via_model_validate(lang: str) -> None:
     for answers in ROUND_TRIP_CASES:
@@ -387,13 +380,6 @@ def test_assessment_round_trips_through_model_dump() -> None:
     assert Assessment.model_validate_json(assessment.model_dump_json()) == assessment
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="BUG: Assessment(dimensions=hf_triage.Dimensions(...)) is refused ('is not a "
-    "mapping'): the before-validator runs validate_mapping, which only accepts a Mapping for "
-    "dimensions, although the field is typed Dimensions and Dimensions is exported",
-)
 def test_assessment_accepts_a_dimensions_object() -> None:
     assessment = Assessment(
         complexity="mild",

@@ -194,22 +194,11 @@ def test_assessment_model_is_frozen() -> None:
         assessment.complexity = "severe"  # type: ignore[misc]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Assessment(...) with a bad value raises pydantic's ValidationError, not "
-    "hf_triage.AssessmentError, so 'except TriageError' misses it (CONTRACT.md Input/Errors)",
-)
 def test_assessment_model_error_is_an_assessment_error() -> None:
     with pytest.raises(AssessmentError):
         Assessment(complexity="huge")  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the ValidationError from Assessment(...) shows input_value={...} with the "
-    "other answers (health/social data); _exceptions.py promises messages never show more "
-    "than the offending value. Fix: hide_input_in_errors=True in the Assessment model_config",
-)
 def test_assessment_model_error_does_not_show_the_other_answers() -> None:
     with pytest.raises(ValueError) as info:
         Assessment(complexity="huge", service_use="minimal")  # type: ignore[arg-type]

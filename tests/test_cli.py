@@ -250,11 +250,6 @@ def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:
     assert_one_line_error(result, "latin1.yaml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a deeply nested assessment file crashes with RecursionError (traceback, "
-    "exit 1) instead of exit 2 with one line: parse_yaml does not catch RecursionError",
-)
 def test_deeply_nested_input_is_invalid_input(runner: CliRunner) -> None:
     result = runner.invoke(app, ["assess", "-"], input="a: " + "[" * 1000 + "]" * 1000 + "\n")
     assert_one_line_error(result)

@@ -123,12 +123,6 @@ def test_wrong_type_or_range_for_a_score(rules_copy: Path, operand: str) -> None
     assert_problem_at(load_error(rules_copy), path, line, "dimensions.mental_health")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (message quality): a float score 'at_least: 3.0' gives three pydantic lines "
-    "('at_least.str: Input should be a valid string', '...int...', '...bool...') that name "
-    "neither the field nor its allowed values 0-4",
-)
 def test_float_score_gives_one_problem_naming_field_and_values(rules_copy: Path) -> None:
     path = rules_copy / "act.yaml"
     old = "{field: dimensions.mental_health, at_least: 3}"
@@ -313,12 +307,6 @@ def test_unreadable_file_is_a_rule_error(rules_copy: Path) -> None:
     assert_problem_at(error, path, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="BUG: a deeply nested rule file raises RecursionError instead of a RuleError "
-    "naming the file: parse_yaml does not catch RecursionError",
-)
 def test_deeply_nested_rule_file_is_a_rule_error(rules_copy: Path) -> None:
     path = rules_copy / "notes.yaml"
     path.write_text("warnings: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
@@ -355,24 +343,12 @@ def test_problems_in_several_files_are_reported_together(rules_copy: Path) -> No
     assert_problem_at(error, warnings, b, "maybe")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an unknown key whose value is a block (e.g. 'titel:' followed by indented "
-    "'da:'/'en:') is reported at the line of its value, one line below the key: _yaml records "
-    "value_node lines only and _load uses them for extra_forbidden errors",
-)
 def test_unknown_key_with_a_block_value_is_reported_at_the_key(rules_copy: Path) -> None:
     path = rules_copy / "act.yaml"
     line = edit(path, "title:\n", "titel:\n")
     assert_problem_at(load_error(rules_copy), path, line, "unknown key", "'titel'")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when a file has a strict-YAML problem (e.g. unquoted 'no'), its schema "
-    "problems are not reported at all, so policy staff need several passes (STYLE.md: "
-    "every problem in one pass). _load._load_file returns before model validation",
-)
 def test_yaml_and_schema_problems_in_one_file_are_reported_together(rules_copy: Path) -> None:
     path = rules_copy / "icm.yaml"
     a = edit(path, "{field: complexity, is: severe}", "{field: complexity, is: off}")
