@@ -18,6 +18,7 @@ from ._rulemodels import fmt_value
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 
 LANGS = ("da", "en")
+_METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
 
 
@@ -40,8 +41,8 @@ def default_rules() -> CompiledRules:
 
 
 def _facts(assessment: Mapping[str, Any] | Assessment) -> dict[str, Any]:
-    if isinstance(assessment, Assessment):
-        return assessment.to_facts()
+    if type(assessment) is not dict and isinstance(assessment, Assessment):
+        return assessment._facts
     if not isinstance(assessment, Mapping):
         raise AssessmentError(
             f"an assessment must be a mapping or an hf_triage.Assessment, not "
@@ -57,6 +58,10 @@ def offers_of(municipality: Mapping[str, Any] | Municipality | None) -> frozense
     """The methods a municipality offers, validated; ``None`` when no portfolio was given."""
     if municipality is None:
         return None
+    if type(municipality) is dict and municipality.keys() == {"offers"}:
+        offers = municipality["offers"]
+        if type(offers) is list and all(m in _METHOD_SET for m in offers):
+            return frozenset(offers)
     if isinstance(municipality, Municipality):
         return frozenset(municipality.offers)
     if not isinstance(municipality, Mapping):

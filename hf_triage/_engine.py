@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
-from ._compile import All, CompiledCriterion, CompiledRules, Cond, Facts, Not, Test
+from ._compile import All, CompiledCriterion, CompiledRules, Cond, Facts, Not, Test, evaluate
 from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, METHODS, Scalar, intensity
 from ._exceptions import RuleError
 from ._models import Alternative, Reason, Recommendation, TriageWarning, fast_model
@@ -110,6 +111,7 @@ def _label(name: str, lang: str) -> str:
     return spec.label_da if lang == "da" else spec.label_en
 
 
+@lru_cache(maxsize=4096)
 def describe(cond: Cond, lang: str) -> str:
     """A condition as a requirement in plain words."""
     da = lang == "da"
@@ -130,8 +132,6 @@ def describe(cond: Cond, lang: str) -> str:
 
 def _failures(cond: Cond, facts: Facts, lang: str) -> list[str]:
     """The parts of a false condition that made it false, each with the answer given."""
-    from ._compile import evaluate
-
     if isinstance(cond, Test):
         given = facts.get(cond.field)
         shown = (
@@ -215,7 +215,7 @@ def recommend(
     engine: str = "builtin",
 ) -> Recommendation:
     """Evaluate ``rules`` for validated ``facts``: the builtin engine's entry point."""
-    key = (lang, offers, *[facts.get(f) for f in rules.memo_fields])
+    key = (lang, offers, *map(facts.get, rules.memo_fields))
     parts = rules.memo.get(key)
     if parts is None:
         decision = decide(rules, facts)
@@ -254,20 +254,28 @@ def explain(
     )
 
 
+_ALL_FIELDS = frozenset(Recommendation.model_fields)
+_new = object.__new__
+_set = object.__setattr__
+
+
 def build(rules: CompiledRules, parts: Parts, engine: str) -> Recommendation:
+    """A fresh Recommendation from cached parts (the hot path: see ``fast_model``)."""
     method, possible, missing, reasons, warnings, why_not, lang = parts
-    rec: Recommendation = fast_model(
-        Recommendation,
-        {
-            "method": method,
-            "possible_methods": list(possible),
-            "missing": list(missing),
-            "reasons": list(reasons),
-            "warnings": list(warnings),
-            "ruleset_fingerprint": rules.fingerprint,
-            "why_not": list(why_not),
-            "lang": lang,
-            "engine": engine,
-        },
-    )
+    rec: Recommendation = _new(Recommendation)
+    values = {
+        "method": method,
+        "possible_methods": list(possible),
+        "missing": list(missing),
+        "reasons": list(reasons),
+        "warnings": list(warnings),
+        "ruleset_fingerprint": rules.fingerprint,
+        "why_not": list(why_not),
+        "lang": lang,
+        "engine": engine,
+    }
+    _set(rec, "__dict__", values)
+    _set(rec, "__pydantic_fields_set__", set(_ALL_FIELDS))
+    _set(rec, "__pydantic_extra__", None)
+    _set(rec, "__pydantic_private__", None)
     return rec

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -53,7 +54,47 @@ _ALLOWED: dict[str, tuple[type, frozenset[Scalar]]] = {
 }
 
 
+#: top-level keys (no dotted names) and life dimensions by their bare name: the fast path
+_TOP: dict[str, tuple[type, frozenset[Scalar]]] = {
+    k: v for k, v in _ALLOWED.items() if not k.startswith("dimensions.")
+}
+_DIMS: dict[str, tuple[str, frozenset[Scalar]]] = {
+    d: (f"dimensions.{d}", _ALLOWED[f"dimensions.{d}"][1]) for d in DIMENSIONS
+}
+
+
 def validate_mapping(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[str]]:
+    """Check an assessment mapping against the domain.
+
+    The loop below accepts valid input only; at the first doubt it hands over to
+    ``_validate_in_full``, which words every problem.
+    """
+    facts: dict[str, Scalar] = {}
+    for key, value in data.items():
+        spec = _TOP.get(key)
+        if spec is not None:
+            if type(value) is spec[0] and value in spec[1]:
+                facts[key] = value
+                continue
+            if value is None:
+                continue
+        elif key == "dimensions" and type(value) is dict:
+            for dim, score in value.items():
+                dspec = _DIMS.get(dim)
+                if dspec is not None and type(score) is int and score in dspec[1]:
+                    facts[dspec[0]] = score
+                elif dspec is None or score is not None:
+                    return _validate_in_full(data)
+            continue
+        elif key == "dimensions" and value is None:
+            continue
+        return _validate_in_full(data)
+    if "support_duration" not in facts:
+        facts["support_duration"] = "unknown"
+    return facts, []
+
+
+def _validate_in_full(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[str]]:
     """Check an assessment mapping against the domain.
 
     Returns the flat facts (``dimensions.x`` keys; ``None`` values dropped as "not given";
@@ -175,6 +216,11 @@ class Assessment(BaseModel):
 
     def to_facts(self) -> dict[str, Scalar]:
         """The flat facts the engine reads (``dimensions.x`` keys, absent fields left out)."""
+        return dict(self._facts)
+
+    @cached_property
+    def _facts(self) -> dict[str, Scalar]:
+        # computed once: the model is frozen (the engine never mutates facts)
         facts: dict[str, Scalar] = {}
         for key, value in self:
             if key == "dimensions":
