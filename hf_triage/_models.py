@@ -161,6 +161,10 @@ class Dimensions(BaseModel):
     substance_use: Score | None = None
     education_employment: Score | None = None
 
+    def __repr_args__(self) -> Any:
+        # scores are health data: show which dimensions were rated, not how
+        return [("rated", sorted(k for k, v in self if v is not None))]
+
 
 class Assessment(BaseModel):
     """A citizen's assessment answers. Every field is optional (CONTRACT.md "Input").
