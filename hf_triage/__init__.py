@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ._api import MunicipalityError, default_rules, load_rules, triage
 from ._batch import BatchResult, read_cohort, triage_frame, triage_many
+from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules, load_municipality
 from ._compile import CompiledRules
 from ._exceptions import AssessmentError, RuleError, TriageError
 from ._models import (
@@ -32,6 +33,7 @@ __all__ = [
     "Assessment",
     "AssessmentError",
     "BatchResult",
+    "CohortReport",
     "CompiledRules",
     "Dimensions",
     "Municipality",
@@ -39,10 +41,14 @@ __all__ = [
     "Reason",
     "Recommendation",
     "RuleError",
+    "RulesDiff",
     "TriageError",
     "TriageWarning",
     "__version__",
+    "cohort_report",
     "default_rules",
+    "diff_rules",
+    "load_municipality",
     "load_rules",
     "read_cohort",
     "triage",

@@ -66,6 +66,7 @@ __all__ = [
     "read_cell",
     "read_cohort",
     "split_list",
+    "triage_file",
     "triage_frame",
     "triage_many",
 ]
@@ -656,3 +657,81 @@ def read_cohort(path: str | Path) -> Any:
     if not chunks:
         return pd.DataFrame()
     return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+
+
+def _write_chunk(frame: Any, target: Path, suffix: str, state: dict[str, Any]) -> None:
+    """Append one triaged chunk to ``target`` (the first chunk creates it)."""
+    first = not state
+    state["written"] = True
+    if suffix == ".csv":
+        frame.to_csv(target, mode="w" if first else "a", header=first, index=False)
+    elif suffix == ".jsonl":
+        with target.open("w" if first else "a", encoding="utf-8") as fh:
+            frame.to_json(fh, orient="records", lines=True, force_ascii=False)
+            if len(frame):
+                fh.write("\n")
+    else:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.parquet as pq
+
+        plain = frame.assign(**{c: frame[c].astype(object) for c in RESULT_COLUMNS})
+        table = pa.Table.from_pandas(plain, preserve_index=False)
+        if first:
+            state["writer"] = pq.ParquetWriter(target, table.schema)
+            state["schema"] = table.schema
+        else:
+            table = table.cast(state["schema"])
+        state["writer"].write_table(table)
+
+
+def triage_file(
+    source: str | Path,
+    target: str | Path,
+    *,
+    rules: CompiledRules | None = None,
+    municipality: Mapping[str, Any] | Municipality | None = None,
+    keep: Iterable[str] = ("citizen_id", "assigned_method"),
+    on_progress: Any = None,
+    chunk_rows: int = 250_000,
+) -> Any:
+    """Triage a cohort file into ``target`` (``.csv``, ``.parquet`` or ``.jsonl``), in chunks.
+
+    ``target`` gets every input column plus ``RESULT_COLUMNS``. Returns a pandas frame of the
+    ``keep`` columns present plus the result columns (for ``cohort_report``), without the
+    rest. ``on_progress(share_done, rows_done)`` is called after each chunk. JSON lines are
+    read in one piece (their columns may differ from line to line).
+    """
+    import pandas as pd
+
+    compiled = rules if rules is not None else default_rules()
+    profile = as_municipality(municipality)
+    source, target = Path(source), Path(target)
+    out_suffix = _suffix(target)
+    if source.resolve() == target.resolve():
+        raise AssessmentError(f"{target}: the output would overwrite the input; choose another")
+    rows = 0
+    kept: list[Any] = []
+    state: dict[str, Any] = {}
+    size = 1 << 62 if _suffix(source) == ".jsonl" else chunk_rows
+    try:
+        for chunk, share in iter_cohort(source, size):
+            triaged = triage_frame(chunk, rules=compiled, municipality=profile)
+            _write_chunk(triaged, target, out_suffix, state)
+            columns = [c for c in keep if c in triaged.columns and c not in RESULT_COLUMNS]
+            kept.append(triaged[[*columns, *RESULT_COLUMNS]])
+            rows += len(triaged)
+            if on_progress is not None:
+                on_progress(share, rows)
+        if not state:  # an empty input still gives a (header-only) output
+            _write_chunk(triage_frame(pd.DataFrame(), rules=compiled), target, out_suffix, state)
+    finally:
+        if "writer" in state:
+            state["writer"].close()
+    result = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0] if kept else None
+    if result is None:
+        result = triage_frame(pd.DataFrame(), rules=compiled)
+    result.attrs["hf_triage"] = {
+        "ruleset_fingerprint": compiled.fingerprint,
+        "offers": sorted(profile.offers) if profile is not None else None,
+    }
+    return result
