@@ -14,6 +14,8 @@ the check is exhaustive over the real domain while the work grows with the numbe
                      so it can never decide anything
 * ``warning-never``  (error) a warning whose condition can never hold
 * ``missing-warning``(error) a warning code of the public contract is missing
+* ``signal-never``   (error) a follow-up signal that no course state can raise
+* ``signal-conflict``(error) two signals declared to exclude each other are raised together
 * ``overlap``        (info)  criteria of two methods hold together; the intensity order decides
 
 Every finding names the rule file and line and gives a concrete example assessment.
@@ -55,6 +57,8 @@ Kind = Literal[
     "shadowed",
     "warning-never",
     "missing-warning",
+    "signal-never",
+    "signal-conflict",
     "overlap",
 ]
 
@@ -269,6 +273,7 @@ class _Checker:
             )
         self.invariance()
         self.warnings()
+        self.followup()
 
     def gap(self, combo: tuple[Scalar | None, ...]) -> None:
         facts = self.facts(combo)
@@ -317,6 +322,10 @@ class _Checker:
                     )
                     return
                 break  # the next step is enough: steps chain
+
+    def followup(self) -> None:
+        if self.rules.signals:
+            _followup_checks(self)
 
     def _culprit(self, combo: tuple[Scalar | None, ...], method: str) -> CompiledCriterion:
         _, held = self.outcome(combo)
@@ -441,6 +450,53 @@ class _Checker:
                 )
 
 
+def _followup_checks(checker: _Checker) -> None:
+    """Follow-up signals: each can be raised by some course state; declared exclusions hold."""
+    from ._compile import fields_of
+    from ._enumerate import course_states
+
+    rules = checker.rules
+    by_code = {s.code: s for s in rules.signals}
+    for signal in rules.signals:
+        states = course_states(rules, fields_of(signal.condition))
+        if not any(signal.predicate(state) for state in states):
+            checker.findings.append(
+                Finding(
+                    "signal-never",
+                    "error",
+                    signal.file,
+                    signal.line,
+                    (signal.code,),
+                    f"Signalet '{signal.code}' kan aldrig udløses: intet forløb opfylder "
+                    "betingelsen. Ret betingelsen.",
+                    f"Signal '{signal.code}' can never be raised: no course meets its "
+                    "condition. Fix the condition.",
+                )
+            )
+        for other_code in signal.excludes:
+            other = by_code[other_code]
+            fields = fields_of(signal.condition) | fields_of(other.condition)
+            for state in course_states(rules, fields):
+                checker.examined += 1
+                if signal.predicate(state) and other.predicate(state):
+                    shown = _show(dict(state))
+                    checker.findings.append(
+                        Finding(
+                            "signal-conflict",
+                            "error",
+                            signal.file,
+                            signal.line,
+                            (signal.code, other_code),
+                            f"Modstridende signaler: '{signal.code}' og '{other_code}' udløses "
+                            f"begge, fx for {shown}. Gør betingelserne gensidigt udelukkende.",
+                            f"Contradicting signals: '{signal.code}' and '{other_code}' are both "
+                            f"raised, e.g. for {shown}. Make the conditions exclude each other.",
+                            example=dict(state),
+                        )
+                    )
+                    break
+
+
 def _fields(criterion: CompiledCriterion) -> set[str]:
     from ._compile import fields_of
 
@@ -482,12 +538,14 @@ def render_report(report: CheckReport, lang: str = "da") -> str:
     if report.ok:
         head = (
             f"Regelsættet er i orden: komplet, monotont og uafhængigt af hast, boligparathed, "
-            f"samtykke, foreslået metode, situation og kommune ({report.assessments_examined} "
-            f"vurderinger undersøgt på {report.seconds:.2f} s)."
+            f"samtykke, foreslået metode, situation og kommune; opfølgningssignalerne kan alle "
+            f"udløses og modsiger ikke hinanden ({report.assessments_examined} "
+            f"tilfælde undersøgt på {report.seconds:.2f} s)."
             if da
             else f"The rule set is sound: complete, monotone and independent of urgency, "
-            f"housing readiness, consent, proposed method, situation and municipality "
-            f"({report.assessments_examined} assessments examined in {report.seconds:.2f} s)."
+            f"housing readiness, consent, proposed method, situation and municipality; every "
+            f"follow-up signal can be raised and none contradicts another "
+            f"({report.assessments_examined} cases examined in {report.seconds:.2f} s)."
         )
     else:
         head = (

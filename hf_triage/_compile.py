@@ -17,9 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from ._domain import DERIVED_FIELDS, FIELDS, METHODS, Scalar
+from ._domain import COURSE_FIELDS, DERIVED_FIELDS, FIELDS, METHODS, Scalar
 from ._load import LoadedFile, LoadedRules
-from ._rulemodels import AllOf, AnyOf, Condition, FieldTest, MethodFile, NotOf, Text, WarningsFile
+from ._rulemodels import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldTest,
+    FollowupFile,
+    MethodFile,
+    NotOf,
+    ParameterRef,
+    Text,
+    WarningsFile,
+)
 
 __all__ = [
     "All",
@@ -39,15 +50,24 @@ Facts = Mapping[str, Scalar]
 Predicate = Callable[[Facts], bool]
 
 
+#: a number of days above any real course: the upper end of an ``at_least`` range
+DAYS_LIMIT = 1_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class Test:
-    """``field`` has one of ``accepted`` (an absent field never passes)."""
+    """``field`` has one of ``accepted`` (an absent field never passes).
+
+    For a number-of-days field ``accepted`` is a ``range`` and ``operand`` the resolved number
+    (a ``{parameter: ...}`` is looked up at compile time; ``parameter`` keeps its name).
+    """
 
     field: str
     op: str
     operand: Any
-    accepted: frozenset[Scalar]
+    accepted: frozenset[Scalar] | range
     line: int
+    parameter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +148,18 @@ class CompiledWarning:
     predicate: Predicate = field(compare=False, repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledSignal:
+    code: str
+    condition: Cond
+    text: Text
+    source: str
+    excludes: tuple[str, ...]
+    file: str
+    line: int
+    predicate: Predicate = field(compare=False, repr=False)
+
+
 @dataclass(frozen=True)
 class CompiledRules:
     """An immutable, compiled rule set. Build it with ``hf_triage.load_rules``."""
@@ -145,6 +177,10 @@ class CompiledRules:
     memo_fields: tuple[str, ...]
     #: criteria by method, in file order
     by_method: Mapping[str, tuple[CompiledCriterion, ...]] = field(repr=False)
+    #: follow-up signals for courses (empty when the rule set has no follow-up file)
+    signals: tuple[CompiledSignal, ...] = ()
+    #: the follow-up file's local parameters, in days
+    parameters: Mapping[str, int] = field(default_factory=dict)
     #: evaluation memo owned by the builtin engine (results are pure functions of the key)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -161,10 +197,12 @@ class CompiledRules:
         raise KeyError(rule_id)
 
 
-def _accepted(test: FieldTest) -> frozenset[Scalar]:
-    spec = FIELDS.get(test.field) or DERIVED_FIELDS[test.field]
+def _accepted(test: FieldTest, operand: Any) -> frozenset[Scalar] | range:
+    spec = FIELDS.get(test.field) or DERIVED_FIELDS.get(test.field) or COURSE_FIELDS[test.field]
     values = spec.values
-    op, operand = test.op, test.operand
+    op = test.op
+    if spec.kind == "days":
+        return range(operand, DAYS_LIMIT) if op == "at_least" else range(0, operand + 1)
     if op == "is":
         return frozenset([operand])
     if op == "one_of":
@@ -173,16 +211,34 @@ def _accepted(test: FieldTest) -> frozenset[Scalar]:
     return frozenset(values[index:] if op == "at_least" else values[: index + 1])
 
 
-def _build(cond: Condition, loaded: LoadedFile, path: tuple[str | int, ...]) -> Cond:
+def _build(
+    cond: Condition,
+    loaded: LoadedFile,
+    path: tuple[str | int, ...],
+    parameters: Mapping[str, int] | None = None,
+) -> Cond:
     if isinstance(cond, FieldTest):
         operand = tuple(cond.operand) if isinstance(cond.operand, list) else cond.operand
-        return Test(cond.field, cond.op, operand, _accepted(cond), loaded.line_of(*path))
+        parameter = None
+        if isinstance(operand, ParameterRef):
+            parameter = operand.parameter
+            operand = (parameters or {})[parameter]
+        return Test(
+            cond.field,
+            cond.op,
+            operand,
+            _accepted(cond, operand),
+            loaded.line_of(*path),
+            parameter,
+        )
     if isinstance(cond, AllOf):
-        return All(tuple(_build(c, loaded, (*path, "all", i)) for i, c in enumerate(cond.all)))
+        items = enumerate(cond.all)
+        return All(tuple(_build(c, loaded, (*path, "all", i), parameters) for i, c in items))
     if isinstance(cond, AnyOf):
-        return Any_(tuple(_build(c, loaded, (*path, "any", i)) for i, c in enumerate(cond.any)))
+        items = enumerate(cond.any)
+        return Any_(tuple(_build(c, loaded, (*path, "any", i), parameters) for i, c in items))
     assert isinstance(cond, NotOf)
-    return Not(_build(cond.not_, loaded, (*path, "not")))
+    return Not(_build(cond.not_, loaded, (*path, "not"), parameters))
 
 
 def _fingerprint(models: list[dict[str, Any]]) -> str:
@@ -231,6 +287,27 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
                 to_predicate(cond),
             )
         )
+    signals: list[CompiledSignal] = []
+    parameters: dict[str, int] = {}
+    if loaded.followup is not None:
+        ff = loaded.followup
+        assert isinstance(ff.model, FollowupFile)
+        dumps.append(ff.model.model_dump(mode="json", by_alias=True, exclude_none=True))
+        parameters = {name: p.days for name, p in ff.model.parameters.items()}
+        for i, s in enumerate(ff.model.signals):
+            cond = _build(s.when, ff, ("signals", i, "when"), parameters)
+            signals.append(
+                CompiledSignal(
+                    s.code,
+                    cond,
+                    s.text,
+                    s.source,
+                    tuple(s.excludes),
+                    ff.path.name,
+                    ff.line_of("signals", i, "code"),
+                    to_predicate(cond),
+                )
+            )
     read = set().union(*(fields_of(c.condition) for c in criteria))
     read |= {"complexity", "service_use"}
     warning_read = set().union(*(fields_of(w.condition) for w in warnings))
@@ -245,4 +322,6 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
         warning_fields=tuple(f for f in order if f in warning_read),
         memo_fields=tuple(f for f in FIELDS if f in read | warning_read),
         by_method={m: tuple(c for c in criteria if c.method == m) for m in METHODS},
+        signals=tuple(signals),
+        parameters=parameters,
     )

@@ -14,6 +14,7 @@ from typing import Literal
 
 __all__ = [
     "CORE_FIELDS",
+    "COURSE_FIELDS",
     "DERIVED_FIELDS",
     "DIMENSIONS",
     "FIELDS",
@@ -48,12 +49,13 @@ class FieldSpec:
     ``values`` lists the allowed values; for an ordered field they run from the least to the
     most severe, so that "worse" means a later value (the monotonicity guarantee). ``kind``
     says how rules may compare it: ``enum`` (is / one_of), ``ordinal`` (also at_least /
-    at_most), ``bool``.
+    at_most), ``bool``, or ``days`` (a whole number of days, 0 and up, compared with at_least /
+    at_most against a number or a named parameter; ``values`` is empty).
     """
 
     name: str
     values: tuple[Scalar, ...]
-    kind: Literal["enum", "ordinal", "bool"]
+    kind: Literal["enum", "ordinal", "bool", "days"]
     monotone: bool = False
     label_da: str = ""
     label_en: str = ""
@@ -62,6 +64,8 @@ class FieldSpec:
     def type_name(self) -> str:
         if self.kind == "bool":
             return "true/false"
+        if self.kind == "days":
+            return "a number of days"
         if isinstance(self.values[0], int):
             return f"an integer {self.values[0]}-{self.values[-1]}"
         return "text"
@@ -174,6 +178,95 @@ INVARIANT_FIELDS: tuple[str, ...] = (
     "proposed_method",
     "situation",
 )
+
+_COURSE: tuple[FieldSpec, ...] = (
+    FieldSpec("method", METHODS, "ordinal", label_da="metode", label_en="method"),
+    FieldSpec(
+        "cti_phase",
+        ("phase_1", "phase_2", "phase_3", "beyond_nine_months"),
+        "ordinal",
+        label_da="CTI-fase",
+        label_en="CTI phase",
+    ),
+    FieldSpec(
+        "intensity_trend",
+        ("unknown", "tapering", "not_tapering"),
+        "enum",
+        label_da="støttens udvikling",
+        label_en="support intensity trend",
+    ),
+    FieldSpec(
+        "need_beyond_nine_months",
+        _BOOL,
+        "bool",
+        label_da="behov ud over ni måneder",
+        label_en="need beyond nine months",
+    ),
+    FieldSpec(
+        "next_step",
+        ("none", "section_85", "other"),
+        "enum",
+        label_da="planlagt næste skridt",
+        label_en="planned next step",
+    ),
+    FieldSpec(
+        "support_person_changes",
+        _BOOL,
+        "bool",
+        label_da="skift af støtteperson",
+        label_en="support person changes",
+    ),
+    FieldSpec(
+        "person_change_suitable",
+        _BOOL,
+        "bool",
+        label_da="skiftet er hensigtsmæssigt",
+        label_en="change of person suits the citizen",
+    ),
+    FieldSpec(
+        "admission",
+        ("none", "hospital", "treatment", "prison"),
+        "enum",
+        label_da="indlæggelse eller afsoning",
+        label_en="admission or prison term",
+    ),
+    FieldSpec(
+        "days_admitted", (), "days", label_da="dage indlagt/indsat", label_en="days admitted"
+    ),
+    FieldSpec(
+        "prison_term_days", (), "days", label_da="fængselsstraffens længde", label_en="prison term"
+    ),
+    FieldSpec(
+        "days_without_contact",
+        (),
+        "days",
+        label_da="dage uden kontakt",
+        label_en="days without contact",
+    ),
+    FieldSpec("ended", _BOOL, "bool", label_da="forløbet er afsluttet", label_en="course ended"),
+    FieldSpec(
+        "ending_reason",
+        ("moved_out", "citizen_no", "stable", "lost_contact", "other"),
+        "enum",
+        label_da="årsag til afslutning",
+        label_en="reason for ending",
+    ),
+    FieldSpec("stable_days", (), "days", label_da="dage i stabil periode", label_en="days stable"),
+    FieldSpec(
+        "handover_plan", _BOOL, "bool", label_da="overdragelsesplan", label_en="hand-over plan"
+    ),
+    FieldSpec(
+        "citizen_declined",
+        _BOOL,
+        "bool",
+        label_da="borgeren har sagt nej",
+        label_en="citizen said no",
+    ),
+    FieldSpec("moved_out", _BOOL, "bool", label_da="fraflyttet kommunen", label_en="moved out"),
+)
+
+#: the facts ``review_course`` derives from a course record: what follow-up rules read
+COURSE_FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _COURSE}
 
 _RANK = {m: i for i, m in enumerate(METHODS)}
 

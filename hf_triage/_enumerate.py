@@ -9,14 +9,21 @@ combinations at all, so the work stays small as fields are added to the domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import product
 from typing import Any
 
-from ._compile import All, Any_, CompiledRules, Cond, Not, Test
-from ._domain import CORE_FIELDS, FIELDS, Scalar
+from ._compile import DAYS_LIMIT, All, Any_, CompiledRules, Cond, Not, Test
+from ._domain import CORE_FIELDS, COURSE_FIELDS, FIELDS, Scalar
 
-__all__ = ["enumerate_domain", "field_classes", "tests_by_field", "to_assessment"]
+__all__ = [
+    "course_field_classes",
+    "course_states",
+    "enumerate_domain",
+    "field_classes",
+    "tests_by_field",
+    "to_assessment",
+]
 
 
 def _tests(cond: Cond) -> Iterator[Test]:
@@ -91,3 +98,95 @@ def enumerate_domain(
         )
     for combo in product(*choices):
         yield to_assessment(dict(zip(names, combo, strict=True)))
+
+
+# --- course states (follow-up rules) ------------------------------------------------------
+
+
+def _signal_tests(rules: CompiledRules) -> dict[str, list[Test]]:
+    result: dict[str, list[Test]] = {}
+    for signal in rules.signals:
+        for test in _tests(signal.condition):
+            result.setdefault(test.field, []).append(test)
+    return result
+
+
+def course_field_classes(
+    rules: CompiledRules, name: str, tests: list[Test] | None = None
+) -> list[list[Scalar | None]]:
+    """Values of a course fact (``None`` = absent) grouped by the signal tests they pass.
+
+    A number of days has no fixed values: the candidates are 0 and each threshold and the
+    day before it, which is every distinction an ``at_least``/``at_most`` test can make.
+    """
+    tests = tests if tests is not None else _signal_tests(rules).get(name, [])
+    spec = COURSE_FIELDS[name]
+    values: list[Scalar | None] = [None]
+    if spec.kind == "days":
+        cuts = {0}
+        for t in tests:
+            assert isinstance(t.accepted, range)
+            for edge in (t.accepted.start, t.accepted.stop):
+                cuts.update(v for v in (edge - 1, edge) if 0 <= v < DAYS_LIMIT)
+        values += sorted(cuts)
+    else:
+        values += list(spec.values)
+    groups: dict[tuple[bool, ...], list[Scalar | None]] = {}
+    for value in values:
+        signature = tuple(value is not None and value in t.accepted for t in tests)
+        groups.setdefault(signature, []).append(value)
+    return list(groups.values())
+
+
+def _consistent(state: Mapping[str, Scalar | None]) -> bool:
+    """Facts ``course_facts`` can actually produce together (only among the given fields)."""
+
+    def has(name: str) -> bool:
+        return state.get(name) is not None
+
+    method = state.get("method")
+    if method is not None and method != "CTI" and (has("cti_phase") or has("intensity_trend")):
+        return False
+    if method == "CTI" and "cti_phase" in state and not has("cti_phase"):
+        return False
+    admission = state.get("admission")
+    if admission in (None, "none") and (has("days_admitted") or has("prison_term_days")):
+        return False
+    if admission in ("hospital", "treatment", "prison") and "days_admitted" in state:
+        return has("days_admitted") and _rest_consistent(state, has)
+    return _rest_consistent(state, has)
+
+
+def _rest_consistent(state: Mapping[str, Scalar | None], has: Callable[[str], bool]) -> bool:
+    admission = state.get("admission")
+    if admission in ("hospital", "treatment") and has("prison_term_days"):
+        return False
+    for always in ("admission", "ended", "citizen_declined", "moved_out", "method"):
+        if always in state and not has(always):
+            return False
+    ended = state.get("ended")
+    if ended is False and any(has(n) for n in ("ending_reason", "stable_days", "handover_plan")):
+        return False
+    if ended is True and "ending_reason" in state and not has("ending_reason"):
+        return False
+    return not (ended is True and "handover_plan" in state and not has("handover_plan"))
+
+
+def course_states(rules: CompiledRules, fields: Iterable[str]) -> Iterator[dict[str, Scalar]]:
+    """Every consistent course state over ``fields``, one representative per class."""
+    names = [f for f in COURSE_FIELDS if f in set(fields)]
+    tests = _signal_tests(rules)
+    choices = []
+    for name in names:
+        # absent and present may differ in consistency: keep one of each per class
+        reps: list[Scalar | None] = []
+        for cls in course_field_classes(rules, name, tests.get(name, [])):
+            present = [v for v in cls if v is not None]
+            if None in cls:
+                reps.append(None)
+            reps += present[:1]
+        choices.append(reps)
+    for combo in product(*choices):
+        state = dict(zip(names, combo, strict=True))
+        if _consistent(state):
+            yield {k: v for k, v in state.items() if v is not None}

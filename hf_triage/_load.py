@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._domain import METHODS
 from ._exceptions import RuleError
-from ._rulemodels import TAG_PREFIX, MethodFile, WarningsFile
+from ._rulemodels import TAG_PREFIX, FollowupFile, MethodFile, WarningsFile
 from ._yaml import YamlDocument, parse_yaml
 
 __all__ = ["LoadedFile", "LoadedRules", "default_rules_dir", "load_rule_files"]
@@ -27,7 +27,7 @@ _NOT_RULES = ("municipality",)
 @dataclass(frozen=True)
 class LoadedFile:
     path: Path
-    model: MethodFile | WarningsFile
+    model: MethodFile | WarningsFile | FollowupFile
     document: YamlDocument
 
     def line_of(self, *path: str | int) -> int:
@@ -39,6 +39,8 @@ class LoadedRules:
     directory: Path
     methods: dict[str, LoadedFile]
     warnings: LoadedFile
+    #: the follow-up signals (optional: a rule set may have none)
+    followup: LoadedFile | None = None
 
 
 def default_rules_dir() -> Path:
@@ -88,19 +90,22 @@ def _load_file(path: Path, problems: list[str]) -> LoadedFile | None:
     data = document.data
     if data is None and document.problems:
         return None
-    model: type[MethodFile] | type[WarningsFile]
+    model: type[MethodFile] | type[WarningsFile] | type[FollowupFile]
+    context = None
     if isinstance(data, dict) and "method" in data:
         model = MethodFile
     elif isinstance(data, dict) and "warnings" in data:
         model = WarningsFile
+    elif isinstance(data, dict) and "signals" in data:
+        model, context = FollowupFile, {"domain": "course"}
     else:
         problems.append(
-            f"{path}:1: not a rule file: it must start with 'method:' (a method file) "
-            "or 'warnings:' (the warnings file)"
+            f"{path}:1: not a rule file: it must hold 'method:' (a method file), "
+            "'warnings:' (the warnings file) or 'signals:' (the follow-up file)"
         )
         return None
     try:
-        validated = model.model_validate(data)
+        validated = model.model_validate(data, context=context)
         # strict-YAML problems and schema problems are reported together, in one pass
         return None if document.problems else LoadedFile(path, validated, document)
     except ValidationError as exc:
@@ -122,6 +127,7 @@ def load_rule_files(directory: str | Path) -> LoadedRules:
     problems: list[str] = []
     methods: dict[str, LoadedFile] = {}
     warnings: list[LoadedFile] = []
+    followups: list[LoadedFile] = []
     paths = sorted(p for p in root.glob("*.yaml") if not p.name.startswith(_NOT_RULES))
     for path in paths:
         loaded = _load_file(path, problems)
@@ -136,8 +142,13 @@ def load_rule_files(directory: str | Path) -> LoadedRules:
                 )
             else:
                 methods[method] = loaded
+        elif isinstance(loaded.model, FollowupFile):
+            followups.append(loaded)
         else:
             warnings.append(loaded)
+    if len(followups) > 1:
+        names = ", ".join(f.path.name for f in followups)
+        problems.append(f"{root}:1: at most one follow-up file is allowed (found: {names})")
     if not problems:
         for method in METHODS:
             if method not in methods:
@@ -154,7 +165,7 @@ def load_rule_files(directory: str | Path) -> LoadedRules:
             f"{len(problems)} problem(s) in the rules in {root}:\n" + "\n".join(problems),
             tuple(problems),
         )
-    return LoadedRules(root, methods, warnings[0])
+    return LoadedRules(root, methods, warnings[0], followups[0] if followups else None)
 
 
 def _check_unique_ids(

@@ -18,9 +18,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    model_validator,
+)
 
-from ._domain import DERIVED_FIELDS, FIELDS, METHODS, FieldSpec, Scalar
+from ._domain import COURSE_FIELDS, DERIVED_FIELDS, FIELDS, METHODS, FieldSpec, Scalar
 
 __all__ = [
     "AllOf",
@@ -28,8 +36,12 @@ __all__ = [
     "Condition",
     "Criterion",
     "FieldTest",
+    "FollowupFile",
     "MethodFile",
     "NotOf",
+    "Parameter",
+    "ParameterRef",
+    "Signal",
     "Text",
     "WarningRule",
     "WarningsFile",
@@ -76,28 +88,59 @@ class Text(BaseModel):
         return self.da if lang == "da" else self.en
 
 
+class ParameterRef(BaseModel):
+    """A named number from the file's ``parameters`` (follow-up rules: local choices)."""
+
+    model_config = _STRICT
+    parameter: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+
+
+def _domain(info: ValidationInfo) -> dict[str, FieldSpec]:
+    """The fields a condition may read: assessment fields by default, course facts in the
+    follow-up file (the loader passes ``context={"domain": "course"}``)."""
+    if info.context and info.context.get("domain") == "course":
+        return COURSE_FIELDS
+    return _ASSESSMENT_DOMAIN
+
+
+_ASSESSMENT_DOMAIN: dict[str, FieldSpec] = {**FIELDS, **DERIVED_FIELDS}
+
+
+def _check_days(value: object, key: str, name: str) -> None:
+    if isinstance(value, ParameterRef):
+        return
+    if type(value) is not int or value < 0:
+        raise ValueError(
+            f"'{key}: {fmt_value(value)}' is not a number of days for field '{name}'; "
+            "write a whole number (0 or more) or {parameter: NAME}"
+        )
+
+
 class FieldTest(BaseModel):
     """Compare one field with a value: ``is``, ``one_of``, ``at_least`` or ``at_most``."""
 
     model_config = _STRICT
     field: str = Field(
-        description="An assessment field, e.g. service_use or dimensions.mental_health",
-        json_schema_extra={"enum": list[Any]([*FIELDS, *DERIVED_FIELDS])},
+        description="An assessment field (e.g. service_use, dimensions.mental_health) or, in "
+        "followup.yaml, a course fact (e.g. cti_phase, days_without_contact)",
+        json_schema_extra={
+            "enum": list[Any](dict.fromkeys([*FIELDS, *DERIVED_FIELDS, *COURSE_FIELDS]))
+        },
     )
     is_: Scalar | None = Field(default=None, alias="is")
     one_of: list[Scalar] | None = Field(default=None, min_length=1)
-    at_least: Scalar | None = None
-    at_most: Scalar | None = None
+    at_least: Scalar | ParameterRef | None = None
+    at_most: Scalar | ParameterRef | None = None
 
     @model_validator(mode="before")
     @classmethod
-    def _values_of_the_field(cls, data: Any) -> Any:
+    def _values_of_the_field(cls, data: Any, info: ValidationInfo) -> Any:
         # Name the field and its allowed values for any wrong value (3.0, a list, ...),
         # instead of one pydantic line per member of the value type.
         if isinstance(data, dict):
             name = data.get("field")
-            spec = (FIELDS.get(name) or DERIVED_FIELDS.get(name)) if isinstance(name, str) else None
-            if spec is not None:
+            spec = _domain(info).get(name) if isinstance(name, str) else None
+            if spec is not None and spec.kind != "days":
                 for key in ("is", "at_least", "at_most"):
                     if data.get(key) is not None:
                         _check_value(spec, data[key], key)
@@ -108,13 +151,11 @@ class FieldTest(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _known_field_and_values(self) -> FieldTest:
-        spec = FIELDS.get(self.field) or DERIVED_FIELDS.get(self.field)
+    def _known_field_and_values(self, info: ValidationInfo) -> FieldTest:
+        domain = _domain(info)
+        spec = domain.get(self.field)
         if spec is None:
-            raise ValueError(
-                f"unknown field '{self.field}'; known fields: "
-                + ", ".join([*FIELDS, *DERIVED_FIELDS])
-            )
+            raise ValueError(f"unknown field '{self.field}'; known fields: " + ", ".join(domain))
         given = [
             k
             for k, v in (
@@ -131,12 +172,24 @@ class FieldTest(BaseModel):
                 f"'field: {self.field}' (found: {', '.join(given) or 'none'})"
             )
         op = given[0]
+        if spec.kind == "days":
+            if op not in ("at_least", "at_most"):
+                raise ValueError(
+                    f"'{self.field}' is a number of days: compare it with at_least or at_most"
+                )
+            _check_days(getattr(self, _ATTR[op]), op, self.field)
+            return self
         if op in ("at_least", "at_most") and spec.kind != "ordinal":
             raise ValueError(
                 f"'{op}' needs an ordered field; '{self.field}' is not ordered: use is or one_of"
             )
         values = self.one_of if self.one_of is not None else [getattr(self, _ATTR[op])]
         for value in values:
+            if isinstance(value, ParameterRef):
+                raise ValueError(
+                    f"'{op}: {{parameter: ...}}' is only for numbers of days; "
+                    f"'{self.field}' takes: {_allowed(spec)}"
+                )
             _check_value(spec, value, op)
         return self
 
@@ -258,6 +311,60 @@ class WarningsFile(BaseModel):
 
     model_config = _STRICT
     warnings: list[WarningRule] = Field(min_length=1)
+
+
+class Parameter(BaseModel):
+    """A number the sources leave open: a local choice, with its reason."""
+
+    model_config = _STRICT
+    days: int = Field(ge=0, description="A number of days")
+    note: Text = Field(description="Why this value: say that it is a local choice")
+
+
+class Signal(BaseModel):
+    """One follow-up signal: when its condition holds for a course, it is raised."""
+
+    model_config = _STRICT
+    code: str = Field(pattern=_ID)
+    when: Condition
+    text: Text
+    source: str = Field(min_length=3)
+    #: codes that must never be raised together with this one (the checker proves it)
+    excludes: list[str] = Field(default_factory=list)
+
+
+class FollowupFile(BaseModel):
+    """The follow-up file: signals during a course, and the local parameters they use."""
+
+    model_config = _STRICT
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    signals: list[Signal] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_parameters_and_codes(self) -> FollowupFile:
+        codes = {s.code for s in self.signals}
+        for signal in self.signals:
+            for name in _parameters_of(signal.when):
+                if name not in self.parameters:
+                    raise ValueError(
+                        f"signal '{signal.code}' uses parameter '{name}', which is not defined "
+                        f"under parameters (defined: {', '.join(self.parameters) or 'none'})"
+                    )
+            for code in signal.excludes:
+                if code not in codes:
+                    raise ValueError(
+                        f"signal '{signal.code}' excludes '{code}', which is not a signal code"
+                    )
+        return self
+
+
+def _parameters_of(cond: Any) -> list[str]:
+    if isinstance(cond, FieldTest):
+        return [v.parameter for v in (cond.at_least, cond.at_most) if isinstance(v, ParameterRef)]
+    if isinstance(cond, NotOf):
+        return _parameters_of(cond.not_)
+    items = cond.all if isinstance(cond, AllOf) else cond.any
+    return [name for c in items for name in _parameters_of(c)]
 
 
 assert set(METHODS) == {"CTI", "ICM", "ACT"}

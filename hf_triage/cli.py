@@ -88,6 +88,44 @@ def assess(
     Console().print(recommendation_rich(rec))
 
 
+@app.command()
+def review(
+    file: Annotated[str, typer.Argument(help="YAML or JSON course record, '-' for stdin.")],
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", help="The date to review on, YYYY-MM-DD (default: today)."),
+    ] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = Lang.da,
+    rules: RulesOption = None,
+) -> None:
+    """Follow-up signals for one course of support (re-visitation, continuity, ending)."""
+    import datetime as dt
+
+    from ._followup import CourseError, review_course
+    from ._io import read_document
+
+    try:
+        day = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        fail(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+    try:
+        data = read_document(file, "course record", CourseError)
+        result = review_course(data, today=day, rules=_load(rules), lang=lang.value)
+    except TriageError as exc:
+        fail(str(exc))
+    if json_out:
+        typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    da = lang.value == "da"
+    head = f"{'Opfølgning' if da else 'Follow-up'}: {result.method}, {result.today.isoformat()}"
+    typer.echo(head)
+    if not result.signals:
+        typer.echo("  " + ("Ingen signaler." if da else "No signals."))
+    for signal in result.signals:
+        typer.echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
+
+
 DirArgument = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Argument(help="Rule directory (default: the shipped rules)."),

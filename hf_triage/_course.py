@@ -1,0 +1,183 @@
+"""A course of support (forløb) as data, and the facts follow-up rules read from it.
+
+Pure data in, facts out: ``course_facts(course, today)`` is stateless and deterministic, so
+municipal systems keep their own records and ask again whenever they like.
+
+Monthly support intensity is recorded on this ordinal scale (our definition; the sources
+describe CTI's contact falling phase by phase, weekly -> fortnightly -> monthly):
+
+    0  no contact that month
+    1  low: about one contact a month
+    2  moderate: about one contact a fortnight
+    3  high: about one contact a week
+    4  very high: several contacts a week
+
+``intensity_trend`` compares the mean level of the current CTI phase with the previous one:
+``tapering`` when it fell, ``not_tapering`` when it did not, ``unknown`` in phase 1 or when a
+phase has no records. CTI phases are 3 months each from the start date (000 «1 Målgruppen for
+CTI»: nine months in three phases of three months).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ._domain import Scalar
+
+__all__ = ["Admission", "Course", "Ending", "MonthlyIntensity", "course_facts", "months_between"]
+
+_MODEL = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+
+class MonthlyIntensity(BaseModel):
+    """The support given in one calendar month, 0-4 (see the module docstring)."""
+
+    model_config = _MODEL
+    month: dt.date = Field(description="Any day in the month, e.g. 2026-03-01")
+    level: Literal[0, 1, 2, 3, 4]
+
+
+class Admission(BaseModel):
+    """A stay in hospital or treatment, or a prison term."""
+
+    model_config = _MODEL
+    kind: Literal["hospital", "treatment", "prison"]
+    start: dt.date
+    end: dt.date | None = Field(default=None, description="Actual end; empty while it lasts")
+    planned_end: dt.date | None = Field(default=None, description="For a prison term: its end")
+
+
+class Ending(BaseModel):
+    """How and why the course ended."""
+
+    model_config = _MODEL
+    date: dt.date
+    reason: Literal["moved_out", "citizen_no", "stable", "lost_contact", "other"]
+    stable_since: dt.date | None = Field(
+        default=None, description="Since when the citizen has been stable (reason 'stable')"
+    )
+    handover_plan: bool = Field(default=False, description="A hand-over plan exists (003 §4.2.10)")
+
+
+class Course(BaseModel):
+    """A citizen's course of support, as the case system holds it."""
+
+    model_config = _MODEL
+    method: Literal["CTI", "ICM", "ACT"]
+    start_date: dt.date
+    intensity: list[MonthlyIntensity] = Field(default_factory=list)
+    last_contact: dt.date | None = None
+    admissions: list[Admission] = Field(default_factory=list)
+    need_beyond_nine_months: bool | None = Field(
+        default=None, description="The CTI worker judges the need goes beyond nine months"
+    )
+    next_step: Literal["none", "section_85", "other"] | None = Field(
+        default=None, description="Planned next step at the end of CTI"
+    )
+    support_person_changes: bool | None = Field(
+        default=None, description="The support person changes at the move to the next step"
+    )
+    person_change_suitable: bool | None = Field(
+        default=None, description="A change of support person is right for the citizen"
+    )
+    citizen_declined: bool = Field(default=False, description="The citizen has explicitly said no")
+    moved_out: bool = Field(default=False, description="The citizen moved out of the municipality")
+    ending: Ending | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Course:
+        for admission in self.admissions:
+            if admission.start < self.start_date and admission.end is not None:
+                continue  # an earlier stay may be recorded; it simply is not current
+            if admission.end is not None and admission.end < admission.start:
+                raise ValueError(
+                    f"admission ending {admission.end} before it starts ({admission.start})"
+                )
+        if self.ending is not None and self.ending.date < self.start_date:
+            raise ValueError(
+                f"ending date {self.ending.date} is before the start date {self.start_date}"
+            )
+        return self
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (0 in the first month)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def _phase(months: int) -> str:
+    if months < 3:
+        return "phase_1"
+    if months < 6:
+        return "phase_2"
+    if months < 9:
+        return "phase_3"
+    return "beyond_nine_months"
+
+
+def _trend(course: Course, months: int) -> str:
+    phase = months // 3
+    if phase < 1:
+        return "unknown"
+    by_phase: dict[int, list[int]] = {}
+    for record in course.intensity:
+        offset = months_between(course.start_date.replace(day=1), record.month.replace(day=1))
+        by_phase.setdefault(offset // 3, []).append(record.level)
+    current, previous = by_phase.get(min(phase, 3)), by_phase.get(min(phase, 3) - 1)
+    if not current or not previous:
+        return "unknown"
+    return (
+        "tapering"
+        if sum(current) / len(current) < sum(previous) / len(previous)
+        else ("not_tapering")
+    )
+
+
+def course_facts(course: Course, today: dt.date) -> dict[str, Scalar]:
+    """The facts follow-up rules read, derived from ``course`` as of ``today``.
+
+    A fact that the record does not hold is left out (rules then simply do not match on it).
+    """
+    if today < course.start_date:
+        raise ValueError(f"today ({today}) is before the course started ({course.start_date})")
+    months = months_between(course.start_date, today)
+    facts: dict[str, Scalar] = {"method": course.method}
+    if course.method == "CTI":
+        facts["cti_phase"] = _phase(months)
+        facts["intensity_trend"] = _trend(course, months)
+    for name in (
+        "need_beyond_nine_months",
+        "next_step",
+        "support_person_changes",
+        "person_change_suitable",
+    ):
+        value = getattr(course, name)
+        if value is not None:
+            facts[name] = value
+    facts["citizen_declined"] = course.citizen_declined
+    facts["moved_out"] = course.moved_out
+    current = [
+        a for a in course.admissions if a.start <= today and (a.end is None or a.end >= today)
+    ]
+    if current:
+        admission = max(current, key=lambda a: a.start)
+        facts["admission"] = admission.kind
+        facts["days_admitted"] = (today - admission.start).days
+        if admission.kind == "prison" and admission.planned_end is not None:
+            facts["prison_term_days"] = (admission.planned_end - admission.start).days
+    else:
+        facts["admission"] = "none"
+    if course.last_contact is not None:
+        facts["days_without_contact"] = max(0, (today - course.last_contact).days)
+    ending = course.ending
+    facts["ended"] = ending is not None and ending.date <= today
+    if ending is not None and ending.date <= today:
+        facts["ending_reason"] = ending.reason
+        facts["handover_plan"] = ending.handover_plan
+        if ending.stable_since is not None:
+            facts["stable_days"] = max(0, (ending.date - ending.stable_since).days)
+    return facts
