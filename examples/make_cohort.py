@@ -128,7 +128,7 @@ def citizen(rng: random.Random, number: int) -> dict[str, str]:
 
 
 def make_cohort(n: int, seed: int) -> list[dict[str, str]]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a synthetic cohort, not a secret
     rows = [citizen(rng, i + 1) for i in range(n)]
     # typing errors, as they happen in exports: each is reported, the rest is triaged
     typos = (("complexity", "moderat"), ("dimensions.network", "5"), ("consent", "ja"))

@@ -590,7 +590,8 @@ def _jsonl_frame(lines: Iterable[str], name: str, first_line: int) -> Any:
         if not isinstance(record, dict):
             raise AssessmentError(f"{name}:{number}: each line must be a JSON object")
         records.append(_flat_record(record))
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    # object columns keep each value as written: 2 stays 2, not 2.0 beside a null
+    return pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
 
 
 def iter_cohort(path: str | Path, chunk_rows: int = 250_000) -> Iterator[tuple[Any, float]]:
@@ -667,9 +668,8 @@ def _write_chunk(frame: Any, target: Path, suffix: str, state: dict[str, Any]) -
         frame.to_csv(target, mode="w" if first else "a", header=first, index=False)
     elif suffix == ".jsonl":
         with target.open("w" if first else "a", encoding="utf-8") as fh:
-            frame.to_json(fh, orient="records", lines=True, force_ascii=False)
-            if len(frame):
-                fh.write("\n")
+            text = frame.to_json(orient="records", lines=True, force_ascii=False)
+            fh.write(text if not text or text.endswith("\n") else text + "\n")
     else:
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
         import pyarrow.parquet as pq

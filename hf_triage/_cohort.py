@@ -330,7 +330,7 @@ def _tally_frame(frame: Any, id_column: str, assigned: Any) -> _Tally:
         frame = frame.to_pandas()
     missing_columns = [c for c in ("method", "possible_methods", "missing") if c not in frame]
     if missing_columns:
-        raise TriageError(
+        raise TypeError(
             f"the frame has no column {missing_columns[0]!r}: give cohort_report the result of "
             "triage_frame (or of triage_many)"
         )
@@ -434,7 +434,7 @@ class StaffingLine:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CohortReport:
     """The cohort report. ``str()`` / ``to_text()``, ``to_html()``, ``to_json()``, charts.
 
@@ -457,6 +457,10 @@ class CohortReport:
     has_profile: bool
     ruleset_fingerprint: str | None
     lang: str = "da"
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k} {v}" for k, v in self.methods.items())
+        return f"<CohortReport {self.rows} rows: {counts}; {self.error_count} errors>"
 
     # -- derived counts --
 
@@ -1032,7 +1036,7 @@ def _labels(triaged: Any, undecided: str) -> Any:
     return label.where(triaged["error"].isna(), "error").reset_index(drop=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RulesDiff:
     """What a rule change does to a cohort: changed rows, distribution, staffing need."""
 
@@ -1045,6 +1049,9 @@ class RulesDiff:
     #: (citizen id, old label, new label) for every row that changes
     changed: tuple[tuple[str, str, str], ...]
     lang: str = "da"
+
+    def __repr__(self) -> str:
+        return f"<RulesDiff {self.changed_count} of {self.old.rows} rows change recommendation>"
 
     @property
     def changed_count(self) -> int:
