@@ -24,6 +24,7 @@ assessment that is rejected when it should not be is a failure of that case, nev
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,10 @@ class Expectation(BaseModel):
     reasons: list[str] | None = Field(
         default=None, min_length=1, description="Criterion ids that must be among the reasons"
     )
+    signals: list[str] | None = Field(
+        default=None,
+        description="For a course case: the exact set of follow-up signal codes; [] for none",
+    )
     error: bool | str = Field(
         default=False,
         description="true: the assessment must be rejected; a field name such as complexity: "
@@ -86,6 +91,11 @@ class Expectation(BaseModel):
     @model_validator(mode="after")
     def _complete_and_consistent(self) -> Expectation:
         outcome = ("method", "possible_methods", "missing", "warnings", "reasons")
+        if self.signals is not None:
+            given = [key for key in (*outcome, "error") if getattr(self, key)]
+            if given:
+                raise ValueError("a course case expects only 'signals'; remove " + ", ".join(given))
+            return self
         if self.error == "":
             raise ValueError(
                 "write 'error: true', or the field the rejection must name, e.g. "
@@ -141,11 +151,39 @@ class Case(BaseModel):
     source: str = Field(
         min_length=3, description="Seed file, section and quoted Danish passage the case rests on"
     )
-    assessment: dict[str, Any] = Field(description="The assessment answers, as in a YAML file")
+    assessment: dict[str, Any] | None = Field(
+        default=None, description="The assessment answers, as in a YAML file"
+    )
+    course: dict[str, Any] | None = Field(
+        default=None, description="A course record (instead of an assessment): follow-up signals"
+    )
+    today: str | None = Field(
+        default=None, description='For a course case: the day to review on, e.g. "2026-11-24"'
+    )
     municipality: dict[str, Any] | None = Field(
         default=None, description="The municipality's portfolio, e.g. {offers: [CTI, ICM]}"
     )
     expect: Expectation
+
+    @model_validator(mode="after")
+    def _assessment_or_course(self) -> Case:
+        if (self.assessment is None) == (self.course is None):
+            raise ValueError("a case has either 'assessment' or 'course' (with 'today')")
+        if self.course is not None:
+            if self.today is None or self.expect.signals is None:
+                raise ValueError(
+                    "a course case needs 'today' (quoted, e.g. \"2026-11-24\") and "
+                    "'expect: {signals: [...]}'"
+                )
+            try:
+                dt.date.fromisoformat(self.today)
+            except ValueError:
+                raise ValueError(
+                    f"'today: {self.today}' is not a date; write e.g. \"2026-11-24\""
+                ) from None
+        elif self.expect.signals is not None or self.today is not None:
+            raise ValueError("'today' and 'signals' belong to course cases, not assessments")
+        return self
 
     @field_validator("name")
     @classmethod
@@ -299,6 +337,9 @@ DifferenceKind = Literal[
     "rules",
     "unknown_warning",
     "unknown_criterion",
+    "unknown_signal",
+    "signals",
+    "course",
 ]
 
 
@@ -413,6 +454,9 @@ def run_case(rules: CompiledRules, loaded: LoadedCase) -> CaseResult:
     def at(*path: str) -> int:
         return loaded.line_of(*path)
 
+    if case.course is not None:
+        return result(*_run_course_case(rules, loaded))
+    assert case.assessment is not None
     try:
         rec = triage(case.assessment, rules=rules, municipality=case.municipality)
     except (AssessmentError, MunicipalityError) as exc:
@@ -485,6 +529,27 @@ def run_case(rules: CompiledRules, loaded: LoadedCase) -> CaseResult:
     return result(*differences)
 
 
+def _run_course_case(rules: CompiledRules, loaded: LoadedCase) -> list[Difference]:
+    from ._followup import CourseError, review_course
+
+    case = loaded.case
+    assert case.course is not None and case.today is not None
+    expected = tuple(case.expect.signals or ())
+    at = loaded.line_of("expect", "signals")
+    known = tuple(s.code for s in rules.signals)
+    unknown = [Difference("unknown_signal", c, known, at) for c in expected if c not in known]
+    try:
+        review = review_course(case.course, today=dt.date.fromisoformat(case.today), rules=rules)
+    except CourseError as exc:
+        return [*unknown, Difference("course", "", str(exc), loaded.line_of("course"))]
+    except TriageError as exc:
+        return [*unknown, Difference("rules", "", str(exc), loaded.line)]
+    got = tuple(review.signal_codes)
+    if set(got) != set(expected):
+        unknown.append(Difference("signals", expected, got, at))
+    return unknown
+
+
 def _uncovered(rules: CompiledRules, cases: Iterable[LoadedCase]) -> tuple[list[str], list[str]]:
     named_ids: set[str] = set()
     named_codes: set[str] = set()
@@ -531,6 +596,9 @@ _LABELS = {
         "rules": "regelsættet kunne ikke afgøre sagen",
         "unknown_warning": "ukendt advarselskode",
         "unknown_criterion": "ukendt kriterie-id",
+        "unknown_signal": "ukendt signalkode",
+        "signals": "signaler",
+        "course": "forløbet blev afvist",
         "expected": "forventet",
         "got": "fik",
         "none": "ingen",
@@ -567,6 +635,9 @@ _LABELS = {
         "rules": "the rule set could not decide the case",
         "unknown_warning": "unknown warning code",
         "unknown_criterion": "unknown criterion id",
+        "unknown_signal": "unknown signal code",
+        "signals": "signals",
+        "course": "the course record was rejected",
         "expected": "expected",
         "got": "got",
         "none": "none",
@@ -602,17 +673,17 @@ def _value(value: str | tuple[str, ...], t: dict[str, str]) -> str:
 def _difference_lines(d: Difference, t: dict[str, str]) -> list[str]:
     label = t[d.what]
     where = f"({t['line']} {d.line})"
-    if d.what in ("assessment", "municipality", "rules"):
+    if d.what in ("assessment", "municipality", "rules", "course"):
         return [f"{label} {where}: {_value(d.got, t)}"]
     if d.what == "error_message":
         return [f"{label} {_value(d.expected, t)!r} {where}: {_value(d.got, t)}"]
-    if d.what in ("unknown_warning", "unknown_criterion"):
+    if d.what in ("unknown_warning", "unknown_criterion", "unknown_signal"):
         return [f"{label} {where}: {_value(d.expected, t)} ({t['known']}: {_value(d.got, t)})"]
     lines = [
         f"{label} {where}: {t['expected']} {_value(d.expected, t)}; {t['got']} {_value(d.got, t)}"
     ]
     both = isinstance(d.expected, tuple) and isinstance(d.got, tuple) and d.expected and d.got
-    if both and d.what in ("warnings", "reasons"):
+    if both and d.what in ("warnings", "reasons", "signals"):
         lacking = [x for x in d.expected if x not in d.got]
         extra = [x for x in d.got if x not in d.expected] if d.what != "reasons" else []
         if lacking:

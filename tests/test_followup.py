@@ -1,0 +1,244 @@
+"""Follow-up during a course: facts, signals, errors, the checker and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hf_triage import RuleError, load_rules
+from hf_triage._cases import load_cases
+from hf_triage._check import check_rules
+from hf_triage._course import Course, course_facts, months_between
+from hf_triage._followup import CourseError, review_course
+from hf_triage._load import default_rules_dir
+from hf_triage.cli import app
+
+TODAY = dt.date(2026, 11, 24)
+RULES = default_rules_dir()
+
+
+def copy_rules(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    index = text.index(old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text.count("\n", 0, index) + 1
+
+
+@pytest.mark.parametrize(
+    ("start", "today", "months"),
+    [
+        ("2026-03-02", "2026-03-02", 0),
+        ("2026-03-02", "2026-06-01", 2),
+        ("2026-03-02", "2026-06-02", 3),
+        ("2026-01-31", "2026-02-28", 0),
+        ("2025-12-15", "2026-12-15", 12),
+    ],
+)
+def test_months_between(start: str, today: str, months: int) -> None:
+    assert months_between(dt.date.fromisoformat(start), dt.date.fromisoformat(today)) == months
+
+
+@pytest.mark.parametrize(
+    ("today", "phase"),
+    [
+        ("2026-04-01", "phase_1"),
+        ("2026-06-02", "phase_2"),
+        ("2026-09-02", "phase_3"),
+        ("2026-12-02", "beyond_nine_months"),
+    ],
+)
+def test_cti_phase_is_three_months_each(today: str, phase: str) -> None:
+    course = Course(method="CTI", start_date=dt.date(2026, 3, 2))
+    assert course_facts(course, dt.date.fromisoformat(today))["cti_phase"] == phase
+
+
+def test_trend_compares_the_current_phase_with_the_previous() -> None:
+    levels = {"2026-03-01": 3, "2026-04-01": 3, "2026-06-01": 2, "2026-07-01": 2}
+    course = Course.model_validate(
+        {
+            "method": "CTI",
+            "start_date": "2026-03-02",
+            "intensity": [{"month": m, "level": v} for m, v in levels.items()],
+        }
+    )
+    assert course_facts(course, dt.date(2026, 7, 15))["intensity_trend"] == "tapering"
+    flat = course.model_copy(
+        update={
+            "intensity": [
+                *course.intensity[:2],
+                *[c.model_copy(update={"level": 3}) for c in course.intensity[2:]],
+            ]
+        }
+    )
+    assert course_facts(flat, dt.date(2026, 7, 15))["intensity_trend"] == "not_tapering"
+    assert course_facts(course, dt.date(2026, 4, 15))["intensity_trend"] == "unknown"
+
+
+def test_facts_of_an_icm_course_with_a_current_prison_term() -> None:
+    course = Course.model_validate(
+        {
+            "method": "ICM",
+            "start_date": "2025-06-01",
+            "last_contact": "2026-11-10",
+            "admissions": [{"kind": "prison", "start": "2026-11-01", "planned_end": "2027-11-01"}],
+        }
+    )
+    facts = course_facts(course, TODAY)
+    assert facts["admission"] == "prison"
+    assert facts["days_admitted"] == 23
+    assert facts["prison_term_days"] == 365
+    assert facts["days_without_contact"] == 14
+    assert "cti_phase" not in facts
+
+
+def test_review_is_deterministic_and_carries_the_fingerprint() -> None:
+    course = {"method": "ICM", "start_date": "2025-06-01", "last_contact": "2026-10-01"}
+    first = review_course(course, today=TODAY)
+    assert first == review_course(course, today=TODAY)
+    assert first.signal_codes == ["keep-reaching-out"]
+    assert first.ruleset_fingerprint == load_rules(RULES).fingerprint
+    assert first.lang == "da"
+    english = review_course(course, today=TODAY, lang="en")
+    assert english.signals[0].text != first.signals[0].text
+    assert json.loads(first.model_dump_json())["signals"][0]["code"] == "keep-reaching-out"
+
+
+def test_threshold_is_the_local_parameter() -> None:
+    base = {"method": "ICM", "start_date": "2025-06-01"}
+    at = review_course({**base, "last_contact": "2026-11-10"}, today=TODAY)  # 14 days
+    before = review_course({**base, "last_contact": "2026-11-11"}, today=TODAY)  # 13 days
+    assert "keep-reaching-out" in at.signal_codes
+    assert "keep-reaching-out" not in before.signal_codes
+
+
+@pytest.mark.parametrize(
+    ("course", "field"),
+    [
+        ({"method": "XYZ", "start_date": "2026-01-01"}, "method"),
+        ({"method": "ICM", "start_date": "2026-13-01"}, "start_date"),
+        ({"method": "ICM", "start_date": "2026-01-01", "colour": "red"}, "colour"),
+        (
+            {
+                "method": "ICM",
+                "start_date": "2026-01-01",
+                "intensity": [{"month": "2026-01-01", "level": 7}],
+            },
+            "intensity.0.level",
+        ),
+    ],
+)
+def test_invalid_course_is_a_course_error_naming_the_field(course: dict, field: str) -> None:
+    with pytest.raises(CourseError, match=field.replace(".", r"\.")):
+        review_course(course, today=TODAY)
+
+
+def test_review_before_the_start_is_an_error() -> None:
+    with pytest.raises(CourseError, match="before the course started"):
+        review_course({"method": "ICM", "start_date": "2027-01-01"}, today=TODAY)
+
+
+def test_every_signal_has_a_policy_case() -> None:
+    named = {
+        code
+        for c in load_cases(RULES / "tests")
+        if c.case.expect.signals
+        for code in c.case.expect.signals
+    }
+    assert {s.code for s in load_rules(RULES).signals} <= named
+
+
+def test_checker_proves_the_shipped_followup_rules() -> None:
+    report = check_rules(load_rules(RULES))
+    assert report.ok
+    assert not [f for f in report.findings if f.kind.startswith("signal")]
+
+
+def test_checker_finds_contradicting_signals(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    edit(
+        rules / "followup.yaml",
+        "        - not: {field: days_admitted, at_least: {parameter: pause_after_days}}\n",
+        "",
+    )
+    findings = [f for f in check_rules(load_rules(rules)).findings if f.kind == "signal-conflict"]
+    assert findings and findings[0].rule_ids == (
+        "icm-continue-during-admission",
+        "icm-pause-long-interruption",
+    )
+    assert findings[0].example is not None and findings[0].example["days_admitted"] >= 60
+
+
+def test_checker_finds_a_signal_that_can_never_be_raised(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    edit(
+        rules / "followup.yaml",
+        "        - {field: cti_phase, is: phase_3}\n",
+        "        - {field: cti_phase, is: phase_3}\n        - {field: method, is: ICM}\n",
+    )
+    findings = [f for f in check_rules(load_rules(rules)).findings if f.kind == "signal-never"]
+    assert [f.rule_ids for f in findings] == [("cti-plan-ending",)]
+
+
+def test_unknown_parameter_is_a_rule_error_with_line(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    line = edit(
+        rules / "followup.yaml", "{parameter: stable_for_days}", "{parameter: stable_days_x}"
+    )
+    with pytest.raises(RuleError) as info:
+        load_rules(rules)
+    assert "stable_days_x" in str(info.value)
+    assert "followup.yaml:" in str(info.value)
+    assert line > 0
+
+
+def test_days_field_needs_at_least_or_at_most(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    line = edit(
+        rules / "followup.yaml",
+        "{field: days_admitted, at_least: {parameter: pause_after_days}}\n    text",
+        "{field: days_admitted, is: 3}\n    text",
+    )
+    with pytest.raises(RuleError) as info:
+        load_rules(rules)
+    assert f"followup.yaml:{line}:" in str(info.value)
+    assert "number of days" in str(info.value)
+
+
+def test_course_field_in_a_method_file_is_unknown(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    line = edit(
+        rules / "icm.yaml",
+        "when: {field: service_use, is: partial}",
+        "when: {field: days_admitted, at_least: 3}",
+    )
+    with pytest.raises(RuleError) as info:
+        load_rules(rules)
+    assert f"icm.yaml:{line}:" in str(info.value) and "days_admitted" in str(info.value)
+
+
+def test_cli_review(tmp_path: Path) -> None:
+    runner = CliRunner()
+    course = tmp_path / "course.yaml"
+    course.write_text('method: ICM\nstart_date: "2025-06-01"\nlast_contact: "2026-10-01"\n')
+    result = runner.invoke(app, ["review", str(course), "--today", "2026-11-24", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["signals"][0]["code"] == "keep-reaching-out"
+    text = runner.invoke(app, ["review", str(course), "--today", "2026-11-24", "--lang", "en"])
+    assert "keep-reaching-out" in text.output
+    bad = runner.invoke(app, ["review", str(course), "--today", "24/11/2026"])
+    assert bad.exit_code == 2
+    course.write_text("method: ICM\nstart_date: 2025-06-01\n")  # unquoted date: ambiguous
+    unquoted = runner.invoke(app, ["review", str(course), "--today", "2026-11-24"])
+    assert unquoted.exit_code == 2
