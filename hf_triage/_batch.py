@@ -41,7 +41,7 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -317,22 +317,42 @@ class _Coded:
     categories: dict[str, list[str]]
 
 
+@dataclass(frozen=True)
+class _Unhashable:
+    """A cell value that cannot be hashed (a list, a mapping), made groupable by its repr."""
+
+    text: str
+    value: object = field(compare=False, hash=False)
+
+    @staticmethod
+    def wrap(value: object) -> object:
+        try:
+            hash(value)
+        except TypeError:
+            return _Unhashable(repr(value), value)
+        return value
+
+
 def _field_codes(series: Any, name: str) -> tuple[np.ndarray, list[str]]:
     """One column as codes: -1 unknown, i >= 0 the i-th allowed value, -2 - j the j-th problem."""
     import numpy as np
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # a list or a mapping in a cell: a bad value, not a reason to stop
+        wrapped = pd.Series([_Unhashable.wrap(v) for v in series.tolist()], dtype=object)
+        codes, uniques = pd.factorize(wrapped, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=np.int16)
     table[-1] = -1  # factorize's NA sentinel indexes the last entry
     index = _VALUE_INDEX[name]
     problems: dict[str, int] = {}  # message -> code: 7 and "7" are one problem
     for i, raw in enumerate(uniques):
-        value = read_cell(name, raw)
+        value = read_cell(name, raw.value if isinstance(raw, _Unhashable) else raw)
         if value is None:
             table[i] = -1
             continue
-        position = index.get((type(value), value))  # type: ignore[arg-type]
+        position = _position(index, value)
         if position is None:
             table[i] = problems.setdefault(_problem(name, value), -2 - len(problems))
         else:
@@ -368,6 +388,13 @@ def _value_classes(compiled: CompiledRules, name: str) -> tuple[np.ndarray, list
             representatives.append(values[i])
         class_of[i] = signatures[signature]
     return class_of, representatives
+
+
+def _position(index: dict[tuple[type, Scalar], int], value: object) -> int | None:
+    try:
+        return index.get((type(value), value))  # type: ignore[arg-type]
+    except TypeError:  # unhashable
+        return None
 
 
 def _coded_results(

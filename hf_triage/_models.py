@@ -328,7 +328,9 @@ class Municipality(BaseModel):
     class Caseload(BaseModel):
         """A caseload parameter: citizens per full-time worker, with its date and its source."""
 
-        model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+        model_config = ConfigDict(
+            frozen=True, extra="forbid", strict=True, hide_input_in_errors=True
+        )
         citizens_per_worker: int = Field(
             gt=0, description="At most this many citizens per full-time worker"
         )
@@ -349,7 +351,8 @@ class Municipality(BaseModel):
                     ) from None
             return value
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    # hide_input_in_errors: an error must not echo the citizen ids in ``assigned``
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, hide_input_in_errors=True)
     name: str | None = None
     offers: list[Method] = Field(
         description="Methods the municipality offers; a missing method is a gap to fix "

@@ -312,3 +312,61 @@ def test_split_list() -> None:
     assert split_list("ICM;ACT") == ["ICM", "ACT"]
     assert split_list("") == []
     assert split_list(None) == []
+
+
+def test_a_list_or_mapping_in_a_cell_is_a_row_error() -> None:
+    frame = pd.DataFrame(
+        {
+            "complexity": [["mild"], "mild", "severe"],
+            "service_use": ["minimal", {"a": 1}, "minimal"],
+        }
+    )
+    out = triage_frame(frame)
+    assert "'complexity'" in out["error"].iloc[0]
+    assert "'service_use'" in out["error"].iloc[1]
+    assert out["method"].tolist()[2] == "ACT"
+
+
+def test_polars_typed_columns_are_read_like_typed_values() -> None:
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(
+        {
+            "complexity": ["mild", None, "severe"],
+            "service_use": ["minimal", "significant", None],
+            "dimensions.mental_health": [3, None, 4],
+            "dimensions.substance_use": [3, 4, None],
+            "consent": [True, None, False],
+        }
+    )
+    out = triage_frame(frame)
+    rows = [
+        {"complexity": "mild", "service_use": "minimal", "consent": True,
+         "dimensions": {"mental_health": 3, "substance_use": 3}},
+        {"service_use": "significant", "dimensions": {"substance_use": 4}},
+        {"complexity": "severe", "consent": False, "dimensions": {"mental_health": 4}},
+    ]  # fmt: skip
+    for row, result in zip(rows, out.iter_rows(named=True), strict=True):
+        assert result["method"] == triage(row).method
+        assert split_list(result["warning_codes"]) == triage(row).warning_codes
+
+
+def test_triage_file_works_in_chunks_and_reports_progress(tmp_path: Path) -> None:
+    from hf_triage._batch import triage_file
+
+    cohort = Path(__file__).resolve().parent.parent / "examples" / "cohort.csv"
+    calls: list[tuple[float, int]] = []
+    kept = triage_file(
+        cohort,
+        tmp_path / "out.csv",
+        chunk_rows=100,
+        on_progress=lambda share, rows: calls.append((share, rows)),
+    )
+    assert [rows for _, rows in calls] == [100, 200, 300, 400, 500, 600]
+    assert calls[-1][0] == 1.0
+    assert list(kept.columns) == ["citizen_id", "assigned_method", *RESULT_COLUMNS]
+    whole = triage_frame(read_cohort(cohort))
+    written = read_cohort(tmp_path / "out.csv")
+    assert (
+        written["method"].fillna("").tolist() == whole["method"].astype(object).fillna("").tolist()
+    )
+    assert kept["error"].notna().sum() == whole["error"].notna().sum() == 3

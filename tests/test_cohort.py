@@ -389,3 +389,14 @@ def test_rules_diff_command(rules_copy: Path) -> None:
     assert data["changed"] == len(data["changed_rows"]) > 0
     bad = runner.invoke(app, ["rules", "diff", str(ROOT / "rules"), str(rules_copy)])
     assert bad.exit_code == 2
+
+
+def test_batch_shows_a_progress_bar_on_large_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hf_triage._cli_cohort as cli_cohort
+
+    monkeypatch.setattr(cli_cohort, "PROGRESS_BYTES", 0)
+    result = runner.invoke(app, ["batch", str(EXAMPLE_COHORT), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 0, result.output
+    assert "600 rows" in result.stdout
