@@ -16,6 +16,8 @@ in ``_domain``; ``rules/schema.json`` is generated from these models.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -95,7 +97,7 @@ class ParameterRef(BaseModel):
     parameter: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
 
-def _domain(info: ValidationInfo) -> dict[str, FieldSpec]:
+def _domain(info: ValidationInfo) -> Mapping[str, FieldSpec]:
     """The fields a condition may read: assessment fields by default, course facts in the
     follow-up file (the loader passes ``context={"domain": "course"}``)."""
     if info.context and info.context.get("domain") == "course":
@@ -103,7 +105,8 @@ def _domain(info: ValidationInfo) -> dict[str, FieldSpec]:
     return _ASSESSMENT_DOMAIN
 
 
-_ASSESSMENT_DOMAIN: dict[str, FieldSpec] = {**FIELDS, **DERIVED_FIELDS}
+#: a live view: fields added to the domain later (e.g. by a benchmark) are seen
+_ASSESSMENT_DOMAIN: Mapping[str, FieldSpec] = ChainMap(FIELDS, DERIVED_FIELDS)
 
 
 def _check_days(value: object, key: str, name: str) -> None:
