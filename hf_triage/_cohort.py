@@ -240,7 +240,11 @@ def load_municipality(path: str | Path) -> Municipality:
 
     Raises ``MunicipalityError`` naming the file, the line and the key of every problem.
     """
-    data = read_document(path, "municipality profile", MunicipalityError)
+    try:
+        data = read_document(path, "municipality profile", MunicipalityError)
+    except MunicipalityError as exc:
+        # read_document passes (message, problems); MunicipalityError keeps both in args
+        raise MunicipalityError(str(exc.args[0])) from None
     try:
         return Municipality.model_validate(data)
     except ValidationError as exc:

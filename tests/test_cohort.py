@@ -101,7 +101,10 @@ def test_a_full_profile_is_accepted_by_triage_and_offers_alone_still_is() -> Non
             "    since: '2024-31-01'\n    source: x\n",
             "write it quoted as 'YYYY-MM-DD'",
         ),
-        ("offers: [ICM]\ncaseload:\n  ICM: {citizens_per_worker: 8, since: 2024-01-01}\n", ":3"),
+        (
+            "offers: [ICM]\ncaseload:\n  ICM: {citizens_per_worker: 8, since: 2024-01-01}\n",
+            "municipality.yaml:3: '2024-01-01' is ambiguous",
+        ),
         ("offers: [CTI]\nassigned: {c1: CIT}\n", "assigned.c1"),
     ],
 )
