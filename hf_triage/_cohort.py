@@ -339,11 +339,10 @@ def _tally_frame(frame: Any, id_column: str, assigned: Any) -> _Tally:
             "triage_frame (or of triage_many)"
         )
     n = len(frame)
-    ids = (
-        frame[id_column].astype(object).where(frame[id_column].notna(), None)
-        if id_column in frame
-        else pd.Series(frame.index.astype(str), index=frame.index, dtype=object)
-    )
+    # a citizen is named by id_column, or by the row's index label where it has no id
+    ids = pd.Series(frame.index.astype(str), index=frame.index, dtype=object)
+    if id_column in frame:
+        ids = frame[id_column].astype(object).where(frame[id_column].notna(), ids)
     if isinstance(assigned, str):
         if assigned not in frame:
             raise TriageError(f"the frame has no column {assigned!r} of assigned methods")
