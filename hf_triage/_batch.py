@@ -628,7 +628,12 @@ def iter_cohort(path: str | Path, chunk_rows: int = 250_000) -> Iterator[tuple[A
     for an assessment field); JSON lines may nest ``dimensions`` (flattened here). Raises
     ``AssessmentError`` naming the file for a file that cannot be read.
     """
-    import pandas as pd
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError(
+            "reading a cohort file needs pandas: pip install 'hf-triage[cohort]'"
+        ) from None
 
     source = Path(path)
     suffix = _suffix(source)

@@ -93,7 +93,7 @@ def register(app: typer.Typer, rules_app: typer.Typer) -> None:
             summary = cohort_report(results, profile, lang=lang_value)
             if report is not None:
                 report.write_text(summary.to_html(), encoding="utf-8")
-        except (TriageError, OSError) as exc:
+        except (TriageError, OSError, ImportError) as exc:
             fail(str(exc))
         counts = ", ".join(f"{k} {v}" for k, v in summary.methods.items())
         typer.echo(
@@ -136,6 +136,6 @@ def register(app: typer.Typer, rules_app: typer.Typer) -> None:
                     + "</body></html>",
                     encoding="utf-8",
                 )
-        except (TriageError, OSError) as exc:
+        except (TriageError, OSError, ImportError) as exc:
             fail(str(exc))
         typer.echo(result.to_json() if json_out else result.to_text())

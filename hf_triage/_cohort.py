@@ -695,7 +695,8 @@ class CohortReport:
     # -- HTML --
 
     def _repr_html_(self) -> str:
-        return self.to_html(full_document=False)
+        # in a notebook without matplotlib, the tables alone rather than an error
+        return self.to_html(full_document=False, charts=_has_matplotlib())
 
     def to_html(
         self, lang: str | None = None, *, charts: bool = True, full_document: bool = True
@@ -903,12 +904,24 @@ def _crosstab_html(pairs: Mapping[tuple[str, str], int], t: dict[str, str]) -> s
     )
 
 
+def _has_matplotlib() -> bool:
+    from importlib.util import find_spec
+
+    try:
+        return find_spec("matplotlib") is not None
+    except ValueError:  # a stub module without a spec
+        return False
+
+
 def _axes(ax: Axes | None) -> tuple[Figure, Axes]:
     if ax is not None:
         figure = ax.get_figure()
         assert figure is not None
         return figure, ax  # type: ignore[return-value]
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError("the charts need matplotlib: pip install 'hf-triage[cohort]'") from None
 
     fig = Figure(figsize=(5.5, 3.4), layout="constrained")
     return fig, fig.subplots()
