@@ -11,11 +11,14 @@ guidance. The caseworker decides; hf_triage supports the decision.
 
 from __future__ import annotations
 
-from ._api import MunicipalityError, default_rules, load_rules, triage
+from ._api import default_rules, load_rules, triage
 from ._batch import BatchResult, read_cohort, triage_frame, triage_many
+from ._check import CheckReport, Finding, check_rules
 from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules, load_municipality
 from ._compile import CompiledRules
-from ._exceptions import AssessmentError, RuleError, TriageError
+from ._course import Course
+from ._exceptions import AssessmentError, CourseError, MunicipalityError, RuleError, TriageError
+from ._followup import CourseReview, CourseSignal, review_course, review_courses
 from ._models import (
     Alternative,
     Assessment,
@@ -33,9 +36,15 @@ __all__ = [
     "Assessment",
     "AssessmentError",
     "BatchResult",
+    "CheckReport",
     "CohortReport",
     "CompiledRules",
+    "Course",
+    "CourseError",
+    "CourseReview",
+    "CourseSignal",
     "Dimensions",
+    "Finding",
     "Municipality",
     "MunicipalityError",
     "Reason",
@@ -45,12 +54,15 @@ __all__ = [
     "TriageError",
     "TriageWarning",
     "__version__",
+    "check_rules",
     "cohort_report",
     "default_rules",
     "diff_rules",
     "load_municipality",
     "load_rules",
     "read_cohort",
+    "review_course",
+    "review_courses",
     "triage",
     "triage_frame",
     "triage_many",

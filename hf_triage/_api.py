@@ -10,7 +10,7 @@ from typing import Any
 from ._compile import CompiledRules, compile_rules
 from ._domain import METHODS
 from ._engine import recommend
-from ._exceptions import AssessmentError, TriageError
+from ._exceptions import AssessmentError, MunicipalityError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
 from ._rulemodels import fmt_value
@@ -20,10 +20,6 @@ __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 LANGS = ("da", "en")
 _METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
-
-
-class MunicipalityError(TriageError, ValueError):
-    """A municipality profile is not valid; the message names the key, value and allowed ones."""
 
 
 def load_rules(directory: str | Path) -> CompiledRules:

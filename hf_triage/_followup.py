@@ -16,13 +16,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._compile import CompiledRules
 from ._course import Course, course_facts
 from ._domain import Scalar
-from ._exceptions import TriageError
+from ._exceptions import CourseError, TriageError
 
 __all__ = ["CourseError", "CourseReview", "CourseSignal", "review_course", "review_courses"]
-
-
-class CourseError(TriageError, ValueError):
-    """A course record is not valid; the message names each field, value and what is allowed."""
 
 
 class CourseSignal(BaseModel):
