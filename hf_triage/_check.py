@@ -402,26 +402,25 @@ class _Checker:
         read = set(self.rules.warning_fields)
         shared = [i for i, n in enumerate(self.names) if n in read]
         warning_only = [f for f in self.rules.warning_fields if f in FIELDS and f not in self.names]
-        reachable: set[tuple[str | None, tuple[Scalar | None, ...]]] = set()
+        reachable: set[tuple[str | None, str | None, tuple[Scalar | None, ...]]] = set()
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for combo in product(
             *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
         ):
             open_ = [i for i in core if combo[i] is None]
-            if open_:
-                methods = set()
-                for fill in product(*(self.reps[self.names[i]] for i in open_)):
-                    full = list(combo)
-                    for i, v in zip(open_, fill, strict=True):
-                        full[i] = v
-                    methods.add(self.outcome(tuple(full))[0])
-                method = methods.pop() if len(methods) == 1 else None
-            else:
-                method = self.outcome(combo)[0]
-            reachable.add((method, tuple(combo[i] for i in shared)))
+            methods: set[str | None] = set()
+            for fill in product(*(self.reps[self.names[i]] for i in open_)):
+                full = list(combo)
+                for i, v in zip(open_, fill, strict=True):
+                    full[i] = v
+                methods.add(self.outcome(tuple(full))[0])
+            found = sorted((m for m in methods if m is not None), key=rank)
+            method = found[0] if len(methods) == 1 and found else None
+            least = found[0] if found else None
+            reachable.add((method, least, tuple(combo[i] for i in shared)))
         seen: set[str] = set()
         extra = [[c[0] for c in field_classes(self.rules, f)] for f in warning_only]
-        for method, values in reachable:
+        for method, least, values in reachable:
             base = {self.names[i]: v for i, v in zip(shared, values, strict=True) if v is not None}
             base.setdefault("support_duration", "unknown")
             for more in product(*extra):
@@ -431,7 +430,7 @@ class _Checker:
                 )
                 for offers in _MUNICIPALITIES:
                     offered = None if offers is None else frozenset(offers)
-                    seen.update(evaluate_warnings(self.rules, facts, method, offered))
+                    seen.update(evaluate_warnings(self.rules, facts, method, offered, least))
                     self.examined += 1
         for w in self.rules.warnings:
             if w.code not in seen:

@@ -91,7 +91,11 @@ Cond = Union[Test, All, Any_, Not]
 def evaluate(cond: Cond, facts: Facts) -> bool:
     """Reference interpretation of a condition (the closures below must agree with it)."""
     if isinstance(cond, Test):
-        return cond.field in facts and facts[cond.field] in cond.accepted
+        value = facts.get(cond.field)
+        if isinstance(cond.accepted, range):
+            # only a whole number can be a number of days (True is not 1 day, None not scanned)
+            return type(value) is int and value in cond.accepted
+        return value is not None and value in cond.accepted
     if isinstance(cond, All):
         return all(evaluate(c, facts) for c in cond.items)
     if isinstance(cond, Any_):
@@ -112,6 +116,14 @@ def to_predicate(cond: Cond) -> Predicate:
     """A closure evaluating ``cond``; built once per rule set, never per call."""
     if isinstance(cond, Test):
         name, accepted = cond.field, cond.accepted
+        if isinstance(accepted, range):
+            low, high = accepted.start, accepted.stop
+
+            def days(facts: Facts) -> bool:
+                value = facts.get(name)
+                return type(value) is int and low <= value < high
+
+            return days
         return lambda facts: facts.get(name) in accepted
     if isinstance(cond, Not):
         inner = to_predicate(cond.item)

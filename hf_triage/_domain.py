@@ -3,8 +3,10 @@
 This table is the single description of the input that the rule loader, the compiler, the
 engine and the checker share. The pydantic ``Assessment`` model mirrors it (a test keeps the two
 in step). Field names in rules are the assessment keys; life dimensions are written
-``dimensions.<name>``. Two derived fields exist only for warnings: ``method`` (the recommended
-method, set when decided) and ``method_offered`` (set when a municipality portfolio was given).
+``dimensions.<name>``. Three derived fields exist only for warnings: ``method`` (the recommended
+method, set when decided), ``least_possible_method`` (the least intensive of the possible
+methods, set always: the method itself when decided) and ``method_offered`` (set when decided
+and a municipality portfolio was given).
 """
 
 from __future__ import annotations
@@ -155,6 +157,13 @@ _SPECS: tuple[FieldSpec, ...] = (
 
 _DERIVED: tuple[FieldSpec, ...] = (
     FieldSpec("method", METHODS, "ordinal", label_da="anbefalet metode", label_en="method"),
+    FieldSpec(
+        "least_possible_method",
+        METHODS,
+        "ordinal",
+        label_da="mindst intensive mulige metode",
+        label_en="least intensive possible method",
+    ),
     FieldSpec(
         "method_offered",
         _BOOL,

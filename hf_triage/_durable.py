@@ -48,7 +48,7 @@ from typing import Any
 
 from ._compile import All, CompiledRules, Cond, Facts, Not, Test
 from ._domain import METHODS, Scalar
-from ._engine import Decision, build, decide, explain
+from ._engine import Decision, build, decide, explain, warning_facts
 from ._exceptions import TriageError
 from ._models import Recommendation
 
@@ -279,13 +279,8 @@ def decide_durable(
             return None, []
 
         decision = decide(rules, facts, matcher)
-        # the derived fields warnings may read, set as _engine.evaluate_warnings sets them
-        warning_facts: dict[str, Scalar] = dict(facts)
-        if decision.method is not None:
-            warning_facts["method"] = decision.method
-            if offers is not None:
-                warning_facts["method_offered"] = decision.method in offers
-        raised = program.holding(runtime, "warnings", warning_facts)
+        derived = warning_facts(facts, decision.method, offers, decision.possible_methods[0])
+        raised = program.holding(runtime, "warnings", derived)
     return decision, [w.code for w in rules.warnings if w.code in raised]
 
 

@@ -24,7 +24,7 @@ from ._exceptions import RuleError
 from ._models import Alternative, Reason, Recommendation, TriageWarning, fast_model
 from ._rulemodels import fmt_value
 
-__all__ = ["Decision", "decide", "evaluate_warnings", "recommend"]
+__all__ = ["Decision", "decide", "evaluate_warnings", "recommend", "warning_facts"]
 
 _MEMO_LIMIT = 200_000
 
@@ -91,15 +91,36 @@ def _deciding(unknown: list[str], outcomes: dict[tuple[Scalar, ...], str]) -> tu
     return tuple(result)
 
 
-def evaluate_warnings(
-    rules: CompiledRules, facts: Facts, method: str | None, offers: frozenset[str] | None
-) -> list[str]:
-    """Codes of the warnings whose conditions hold, in file order."""
+def warning_facts(
+    facts: Facts,
+    method: str | None,
+    offers: frozenset[str] | None,
+    least_possible: str | None = None,
+) -> dict[str, Scalar]:
+    """The facts warnings read: the answers plus the derived fields (see ``_domain``).
+
+    Every engine evaluates warnings on exactly these facts.
+    """
     full = dict(facts)
+    least = least_possible if least_possible is not None else method
+    if least is not None:
+        full["least_possible_method"] = least
     if method is not None:
         full["method"] = method
         if offers is not None:
             full["method_offered"] = method in offers
+    return full
+
+
+def evaluate_warnings(
+    rules: CompiledRules,
+    facts: Facts,
+    method: str | None,
+    offers: frozenset[str] | None,
+    least_possible: str | None = None,
+) -> list[str]:
+    """Codes of the warnings whose conditions hold, in file order."""
+    full = warning_facts(facts, method, offers, least_possible)
     return [w.code for w in rules.warnings if w.predicate(full)]
 
 
@@ -219,7 +240,9 @@ def recommend(
     parts = rules.memo.get(key)
     if parts is None:
         decision = decide(rules, facts)
-        codes = evaluate_warnings(rules, facts, decision.method, offers)
+        codes = evaluate_warnings(
+            rules, facts, decision.method, offers, decision.possible_methods[0]
+        )
         parts = explain(rules, facts, decision, codes, lang)
         if len(rules.memo) >= _MEMO_LIMIT:
             rules.memo.clear()

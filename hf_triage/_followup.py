@@ -98,8 +98,12 @@ def review_course(
         raise CourseError(str(exc)) from None
     if engine == "builtin":
         codes = signal_codes(compiled, facts)
+    elif engine == "durable":
+        from ._durable import signal_codes_durable
+
+        codes = signal_codes_durable(compiled, facts)
     else:
-        raise TriageError(f"engine {engine!r} is not known for follow-up; allowed: builtin")
+        raise TriageError(f"engine {engine!r} is not known; allowed: builtin, durable")
     by_code = {s.code: s for s in compiled.signals}
     signals = [
         CourseSignal(code=c, text=by_code[c].text.get(lang), source=by_code[c].source)

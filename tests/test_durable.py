@@ -282,6 +282,44 @@ def test_durable_raises_builtin_followup_signals(durable: Any) -> None:
     assert raised > 50  # the sample really exercises the signals
 
 
+def test_durable_signals_equal_builtin_on_every_course_state(durable: Any) -> None:
+    """The finite domain of course states (one per class of what the signals read)."""
+    from hf_triage._compile import fields_of
+    from hf_triage._enumerate import course_states
+
+    rules = default_rules()
+    read = set().union(*(fields_of(s.condition) for s in rules.signals))
+    states = list(course_states(rules, read))
+    assert len(states) > 1000
+    for facts in states:
+        assert signal_codes_durable(rules, facts) == signal_codes(rules, facts), facts
+
+
+def test_review_course_on_durable_equals_builtin(durable: Any) -> None:
+    import datetime as dt
+
+    from hf_triage import review_course
+
+    course = {
+        "method": "ICM",
+        "start_date": "2025-06-01",
+        "last_contact": "2026-10-01",
+        "admissions": [{"kind": "hospital", "start": "2026-11-01"}],
+    }
+    today = dt.date(2026, 11, 24)
+    builtin = review_course(course, today=today)
+    on_durable = review_course(course, today=today, engine="durable")
+    assert on_durable.engine == "durable"
+    assert (
+        on_durable.signal_codes
+        == builtin.signal_codes
+        == [
+            "icm-continue-during-admission",
+            "keep-reaching-out",
+        ]
+    )
+
+
 # --- threads and memory ------------------------------------------------------------------------
 
 

@@ -392,9 +392,14 @@ def test_warnings_exactly_as_contract_table(flat: dict[str, Any], m: Any) -> Non
         "start-support-now": flat["urgency"] == "acute",
         "housing-readiness-not-a-criterion": flat["housing_ready"] is not None,
         "cti-duration-unassessed": method == "CTI" and duration == "unknown",
-        "below-assessed-need": method is not None
+        # the contract's case (below the recommended method), and while undecided below
+        # every method still possible: the least possible method is the method when decided
+        "below-assessed-need": proposed is not None
+        and INTENSITY[proposed] < INTENSITY[rec.possible_methods[0]],
+        # added to the contract's codes: a proposal above the need (000 «1 Indsatsvifte»)
+        "above-assessed-need": method is not None
         and proposed is not None
-        and INTENSITY[proposed] < INTENSITY[method],
+        and INTENSITY[proposed] > INTENSITY[method],
         "method-not-offered": m is not None and method is not None and method not in m["offers"],
         "consent-missing": flat["consent"] is False,
     }

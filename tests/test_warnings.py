@@ -159,7 +159,19 @@ def test_below_assessed_need_exactly_when_proposal_is_less_intensive(
     assert rec.method == method, "a proposal never changes the method"
     warned = "below-assessed-need" in [w.code for w in rec.warnings]
     assert warned == (RANK[proposed] < RANK[method])
-    assert [w.code for w in rec.warnings if w.code != "below-assessed-need"] == []
+    above = "above-assessed-need" in [w.code for w in rec.warnings]
+    assert above == (RANK[proposed] > RANK[method])
+    others = {"below-assessed-need", "above-assessed-need"}
+    assert [w.code for w in rec.warnings if w.code not in others] == []
+
+
+def test_below_assessed_need_while_undecided_when_every_possible_method_is_above() -> None:
+    # 000 «1 Indsatsvifte»: don't start everyone in CTI, even before complexity is known
+    rec = triage({"service_use": "minimal", "proposed_method": "CTI"})
+    assert rec.method is None and rec.possible_methods == ["ICM", "ACT"]
+    assert "below-assessed-need" in rec.warning_codes
+    open_to_cti = triage({"service_use": "significant", "proposed_method": "CTI"})
+    assert open_to_cti.method is None and "below-assessed-need" not in open_to_cti.warning_codes
 
 
 def test_cti_proposal_for_icm_citizen_warns_dont_start_everyone_in_cti() -> None:
