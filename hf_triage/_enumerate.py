@@ -186,7 +186,15 @@ def course_states(rules: CompiledRules, fields: Iterable[str]) -> Iterator[dict[
                 reps.append(None)
             reps += present[:1]
         choices.append(reps)
-    for combo in product(*choices):
-        state = dict(zip(names, combo, strict=True))
-        if _consistent(state):
+    # depth first, dropping a partial state as soon as it is inconsistent
+    def extend(i: int, state: dict[str, Scalar | None]) -> Iterator[dict[str, Scalar]]:
+        if i == len(names):
             yield {k: v for k, v in state.items() if v is not None}
+            return
+        for value in choices[i]:
+            state[names[i]] = value
+            if _consistent(state):
+                yield from extend(i + 1, state)
+        del state[names[i]]
+
+    yield from extend(0, {})
