@@ -60,11 +60,13 @@ def reference_triage(
 
     if complexity is not None and service_use is not None:
         method: str | None = _method(service_use, complexity, long_term, mh3, su3)
+        least = method
     else:
         # partial: decided only when every completion of the unknown answers agrees
         uses = (service_use,) if service_use is not None else _SERVICE_USES
         cxs = (complexity,) if complexity is not None else _COMPLEXITIES
         seen = {_method(s, c, long_term, mh3, su3) for s in uses for c in cxs}
+        least = min(seen, key=_ORDER.__getitem__)
         method = seen.pop() if len(seen) == 1 else None
 
     warnings: list[str] = []
@@ -72,14 +74,16 @@ def reference_triage(
         warnings.append("start-support-now")
     if a.get("housing_ready") is not None:
         warnings.append("housing-readiness-not-a-criterion")
-    if method is not None:
-        if method == "CTI" and duration == "unknown":
-            warnings.append("cti-duration-unassessed")
-        proposed = a.get("proposed_method")
-        if proposed is not None and _ORDER[proposed] < _ORDER[method]:
-            warnings.append("below-assessed-need")
-        if offers is not None and method not in offers:
-            warnings.append("method-not-offered")
+    if method == "CTI" and duration == "unknown":
+        warnings.append("cti-duration-unassessed")
+    proposed = a.get("proposed_method")
+    # below every method still possible (the method itself, when decided)
+    if proposed is not None and _ORDER[proposed] < _ORDER[least]:
+        warnings.append("below-assessed-need")
+    if method is not None and proposed is not None and _ORDER[proposed] > _ORDER[method]:
+        warnings.append("above-assessed-need")
+    if method is not None and offers is not None and method not in offers:
+        warnings.append("method-not-offered")
     if a.get("consent") is False:
         warnings.append("consent-missing")
     if (complexity == "severe" and service_use == "significant") or (

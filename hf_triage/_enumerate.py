@@ -186,6 +186,7 @@ def course_states(rules: CompiledRules, fields: Iterable[str]) -> Iterator[dict[
                 reps.append(None)
             reps += present[:1]
         choices.append(reps)
+
     # depth first, dropping a partial state as soon as it is inconsistent
     def extend(i: int, state: dict[str, Scalar | None]) -> Iterator[dict[str, Scalar]]:
         if i == len(names):
