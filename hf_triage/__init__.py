@@ -18,7 +18,14 @@ from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules, load_mu
 from ._compile import CompiledRules
 from ._course import Course
 from ._exceptions import AssessmentError, CourseError, MunicipalityError, RuleError, TriageError
-from ._followup import CourseReview, CourseSignal, review_course, review_courses
+from ._followup import (
+    CourseReview,
+    CourseSignal,
+    FollowupSummary,
+    review_course,
+    review_course_rows,
+    review_courses,
+)
 from ._models import (
     Alternative,
     Assessment,
@@ -45,6 +52,7 @@ __all__ = [
     "CourseSignal",
     "Dimensions",
     "Finding",
+    "FollowupSummary",
     "Municipality",
     "MunicipalityError",
     "Reason",
@@ -62,6 +70,7 @@ __all__ = [
     "load_rules",
     "read_cohort",
     "review_course",
+    "review_course_rows",
     "review_courses",
     "triage",
     "triage_frame",

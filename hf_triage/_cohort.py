@@ -21,7 +21,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -34,6 +34,7 @@ from ._batch import SEPARATOR, BatchResult, as_municipality, split_list, triage_
 from ._compile import CompiledRules
 from ._domain import FIELDS, METHODS, intensity
 from ._exceptions import TriageError
+from ._followup import CourseReview, FollowupSummary
 from ._io import read_document
 from ._models import Municipality, Recommendation
 from ._yaml import parse_yaml
@@ -140,6 +141,7 @@ _T: dict[str, dict[str, str]] = {
         "chart_methods": "Anbefalede metoder",
         "chart_staffing": "Personalebehov og bemanding (årsværk)",
         "decides": "Sagsbehandleren træffer afgørelsen; dette er anbefalinger.",
+        "followup": "Opfølgning på igangværende forløb",
         "changed": "{n} af {rows} borgere skifter anbefaling.",
         "transitions": "Skift",
         "old": "Før",
@@ -207,6 +209,7 @@ _T: dict[str, dict[str, str]] = {
         "chart_methods": "Recommended methods",
         "chart_staffing": "Staff needed and staff available (FTE)",
         "decides": "The caseworker decides; these are recommendations.",
+        "followup": "Follow-up of current courses",
         "changed": "{n} of {rows} citizens change recommendation.",
         "transitions": "Changes",
         "old": "Before",
@@ -460,6 +463,8 @@ class CohortReport:
     has_profile: bool
     ruleset_fingerprint: str | None
     lang: str = "da"
+    #: follow-up signals over the municipality's courses, when reviews were given
+    followup: FollowupSummary | None = None
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.methods.items())
@@ -540,6 +545,7 @@ class CohortReport:
             },
             "warnings": self.warnings,
             "errors": [{"error": e, "rows": n} for e, n in self.errors],
+            "followup": None if self.followup is None else self.followup.to_dict(),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -630,6 +636,9 @@ class CohortReport:
                 out.append(f"  {n:>7}  {message}")
             if len(self.errors) > _SHOWN:
                 out.append("  " + t["and_more"].format(n=len(self.errors) - _SHOWN))
+        if self.followup is not None:
+            out += ["", t["followup"]]
+            out += ["  " + line for line in self.followup.lines(lang or self.lang)]
         out += ["", t["decides"]]
         return "\n".join(out)
 
@@ -833,6 +842,10 @@ class CohortReport:
         if self.errors:
             h.append(f"<h4>{t['errors']}</h4>")
             h.append(_table(["", t["citizens"]], [[e, n] for e, n in self.errors[:_SHOWN]]))
+        if self.followup is not None:
+            h.append(f"<h4>{t['followup']}</h4><ul>")
+            h += [f"<li>{escape(line.strip())}</li>" for line in self.followup.lines(lang)]
+            h.append("</ul>")
         h.append(f"<p style='font-size:smaller'>{t['decides']}</p></div>")
         body = "".join(h)
         if not full_document:
@@ -1003,6 +1016,7 @@ def cohort_report(
     lang: str = "da",
     id_column: str = "citizen_id",
     assigned: str | Mapping[str, str] | None = None,
+    reviews: Iterable[CourseReview] | None = None,
 ) -> CohortReport:
     """The report over a triaged cohort.
 
@@ -1014,6 +1028,9 @@ def cohort_report(
     The methods actually assigned come from ``assigned`` (a column name, or a mapping of
     citizen id to method), else from the profile's ``assigned`` (by ``id_column``), else from a
     column ``assigned_method`` when the frame has one.
+
+    ``reviews`` (``review_course`` results for the municipality's courses) add a follow-up
+    section: how many CTI courses show re-visitation signals.
     """
     _check_lang(lang)
     profile = (
@@ -1034,7 +1051,10 @@ def cohort_report(
                 "a mapping of citizen id to method"
             )
         tally = _tally_records(results, assigned)
-    return _report(tally, profile, lang)
+    report = _report(tally, profile, lang)
+    if reviews is not None:
+        report = replace(report, followup=FollowupSummary.from_reviews(reviews))
+    return report
 
 
 # --- what an edit of the rules does ----------------------------------------------------------

@@ -170,6 +170,7 @@ class CompiledSignal:
     file: str
     line: int
     predicate: Predicate = field(compare=False, repr=False)
+    revisitation: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
                     ff.path.name,
                     ff.line_of("signals", i, "code"),
                     to_predicate(cond),
+                    s.revisitation,
                 )
             )
     read = set().union(*(fields_of(c.condition) for c in criteria))

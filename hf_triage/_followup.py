@@ -8,7 +8,9 @@ returned, in file order, with its Danish or English text and its source.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -18,7 +20,17 @@ from ._course import Course, course_facts
 from ._domain import Scalar
 from ._exceptions import CourseError, TriageError
 
-__all__ = ["CourseError", "CourseReview", "CourseSignal", "review_course", "review_courses"]
+__all__ = [
+    "COURSE_COLUMNS",
+    "CourseError",
+    "CourseReview",
+    "CourseSignal",
+    "FollowupSummary",
+    "course_from_row",
+    "review_course",
+    "review_course_rows",
+    "review_courses",
+]
 
 
 class CourseSignal(BaseModel):
@@ -135,3 +147,196 @@ def review_courses(
         except CourseError as exc:
             results.append(exc)
     return results
+
+
+# --- many courses: a CSV a case system can export, and a summary for the cohort report -----
+
+#: the columns of a course CSV (one row a course; a blank cell is "not recorded")
+COURSE_COLUMNS = (
+    "citizen_id",
+    "method",
+    "start_date",
+    "last_contact",
+    "intensity",
+    "admission_kind",
+    "admission_start",
+    "admission_end",
+    "admission_planned_end",
+    "need_beyond_nine_months",
+    "next_step",
+    "support_person_changes",
+    "person_change_suitable",
+    "citizen_declined",
+    "moved_out",
+    "ending_date",
+    "ending_reason",
+    "ending_stable_since",
+    "ending_handover_plan",
+)
+_BOOLS = {"true": True, "false": False}
+
+
+def course_from_row(row: Mapping[str, str]) -> dict[str, Any]:
+    """A course record from one CSV row (all cells text; see ``COURSE_COLUMNS``).
+
+    ``intensity`` is ``YYYY-MM:level`` pairs separated by ``;``, e.g. ``2026-03:3;2026-04:2``;
+    one admission (the current or latest) and one ending fit in a row. Raises ``CourseError``
+    naming the column, the value and what is allowed.
+    """
+    unknown = [c for c in row if c not in COURSE_COLUMNS]
+    if unknown:
+        raise CourseError(f"unknown column {unknown[0]!r}; allowed: {', '.join(COURSE_COLUMNS)}")
+    cells = {k: (v or "").strip() for k, v in row.items()}
+    course: dict[str, Any] = {}
+    for name in ("method", "start_date", "last_contact", "next_step"):
+        if cells.get(name):
+            course[name] = cells[name]
+    for name in (
+        "need_beyond_nine_months",
+        "support_person_changes",
+        "person_change_suitable",
+        "citizen_declined",
+        "moved_out",
+    ):
+        if cells.get(name):
+            course[name] = _boolean(name, cells[name])
+    if cells.get("intensity"):
+        course["intensity"] = [_month(part) for part in cells["intensity"].split(";") if part]
+    if cells.get("admission_kind"):
+        admission = {"kind": cells["admission_kind"], "start": cells.get("admission_start")}
+        for key in ("end", "planned_end"):
+            if cells.get(f"admission_{key}"):
+                admission[key] = cells[f"admission_{key}"]
+        course["admissions"] = [admission]
+    if cells.get("ending_date"):
+        ending: dict[str, Any] = {
+            "date": cells["ending_date"],
+            "reason": cells.get("ending_reason"),
+        }
+        if cells.get("ending_stable_since"):
+            ending["stable_since"] = cells["ending_stable_since"]
+        if cells.get("ending_handover_plan"):
+            ending["handover_plan"] = _boolean(
+                "ending_handover_plan", cells["ending_handover_plan"]
+            )
+        course["ending"] = ending
+    return course
+
+
+def _boolean(column: str, text: str) -> bool:
+    if text.lower() not in _BOOLS:
+        raise CourseError(f"column '{column}': {text!r} is not allowed; allowed: true, false")
+    return _BOOLS[text.lower()]
+
+
+def _month(part: str) -> dict[str, Any]:
+    month, sep, level = part.strip().partition(":")
+    if not sep or not level.strip().isdigit():
+        raise CourseError(
+            f"column 'intensity': {part!r} is not 'YYYY-MM:level' (level 0-4), "
+            "e.g. 2026-03:3;2026-04:2"
+        )
+    return {"month": f"{month.strip()}-01", "level": int(level)}
+
+
+def review_course_rows(
+    rows: Iterable[Mapping[str, str]],
+    *,
+    today: dt.date,
+    rules: CompiledRules | None = None,
+    lang: str = "da",
+) -> tuple[list[dict[str, Any]], list[CourseReview]]:
+    """Review every course row: result rows (``citizen_id``, ``method``, ``signals`` as codes
+    joined with ``;``, and ``error`` naming the column of a row that could not be reviewed)
+    and the reviews themselves (for ``FollowupSummary``). A bad row never stops the batch."""
+    out = []
+    reviews = []
+    for row in rows:
+        result: dict[str, Any] = {
+            "citizen_id": row.get("citizen_id", ""),
+            "method": "",
+            "signals": "",
+            "error": "",
+        }
+        try:
+            review = review_course(course_from_row(row), today=today, rules=rules, lang=lang)
+        except CourseError as exc:
+            result["error"] = str(exc)
+        else:
+            reviews.append(review)
+            result["method"] = review.method
+            result["signals"] = ";".join(review.signal_codes)
+        out.append(result)
+    return out, reviews
+
+
+@dataclass(frozen=True)
+class FollowupSummary:
+    """Follow-up signals over many courses, for the cohort report.
+
+    ``revisit`` counts, per method, the courses with at least one signal marked
+    ``revisitation: true`` in followup.yaml. Many CTI courses with such signals is the
+    municipality-level sign of "CTI as default start" (000 «1 Indsatsvifte», Praksiserfaring).
+    """
+
+    courses: dict[str, int]
+    revisit: dict[str, int]
+    signals: dict[str, int]
+
+    @classmethod
+    def from_reviews(
+        cls, reviews: Iterable[CourseReview], rules: CompiledRules | None = None
+    ) -> FollowupSummary:
+        from ._api import default_rules
+
+        compiled = rules if rules is not None else default_rules()
+        flagged = {s.code for s in compiled.signals if s.revisitation}
+        courses: Counter[str] = Counter()
+        revisit: Counter[str] = Counter()
+        signals: Counter[str] = Counter()
+        for review in reviews:
+            courses[review.method] += 1
+            signals.update(review.signal_codes)
+            if flagged & set(review.signal_codes):
+                revisit[review.method] += 1
+        return cls(dict(courses), dict(revisit), dict(signals))
+
+    @property
+    def cti_revisit_share(self) -> float | None:
+        total = self.courses.get("CTI", 0)
+        return self.revisit.get("CTI", 0) / total if total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "courses": self.courses,
+            "revisit": self.revisit,
+            "signals": self.signals,
+            "cti_revisit_share": self.cti_revisit_share,
+        }
+
+    def lines(self, lang: str = "da") -> list[str]:
+        da = lang == "da"
+        out = [
+            ("Forløb: " if da else "Courses: ")
+            + ", ".join(f"{m} {n}" for m, n in sorted(self.courses.items()))
+        ]
+        cti, flagged = self.courses.get("CTI", 0), self.revisit.get("CTI", 0)
+        if cti:
+            out.append(
+                f"CTI-forløb med tegn på revisitation: {flagged} af {cti} "
+                f"({100 * flagged / cti:.0f} %)"
+                if da
+                else f"CTI courses showing re-visitation signals: {flagged} of {cti} "
+                f"({100 * flagged / cti:.0f} %)"
+            )
+            if flagged and flagged / cti >= 0.2:
+                out.append(
+                    "⚠ Mange CTI-forløb peger mod ICM eller ACT: tegn på «CTI som standardstart» "
+                    "(000 «1 Indsatsvifte»)."
+                    if da
+                    else "⚠ Many CTI courses point to ICM or ACT: a sign of 'CTI as default "
+                    "start' (000 «1 Indsatsvifte»)."
+                )
+        for code, n in sorted(self.signals.items(), key=lambda kv: -kv[1]):
+            out.append(f"{n:>7}  {code}")
+        return out

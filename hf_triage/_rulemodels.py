@@ -334,6 +334,11 @@ class Signal(BaseModel):
     source: str = Field(min_length=3)
     #: codes that must never be raised together with this one (the checker proves it)
     excludes: list[str] = Field(default_factory=list)
+    revisitation: bool = Field(
+        default=False,
+        description="true: the signal means the citizen should be re-referred (counted in the "
+        "cohort report as a sign of 'CTI as default start')",
+    )
 
 
 class FollowupFile(BaseModel):

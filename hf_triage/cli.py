@@ -90,7 +90,10 @@ def assess(
 
 @app.command()
 def review(
-    file: Annotated[str, typer.Argument(help="YAML or JSON course record, '-' for stdin.")],
+    file: Annotated[
+        str,
+        typer.Argument(help="YAML or JSON course record, '-' for stdin, or a CSV of courses."),
+    ],
     today: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--today", help="The date to review on, YYYY-MM-DD (default: today)."),
@@ -98,8 +101,16 @@ def review(
     json_out: JsonOption = False,
     lang: LangOption = Lang.da,
     rules: RulesOption = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="For a CSV of courses: write the results here."),
+    ] = None,
 ) -> None:
-    """Follow-up signals for one course of support (re-visitation, continuity, ending)."""
+    """Follow-up signals for a course of support (re-visitation, continuity, ending).
+
+    Given a CSV of courses (one row a course), every row is reviewed: OUT gets citizen_id,
+    method, signals (codes joined with ';') and error; a summary is printed.
+    """
     import datetime as dt
 
     from ._followup import CourseError, review_course
@@ -109,6 +120,9 @@ def review(
         day = dt.date.fromisoformat(today) if today else dt.date.today()
     except ValueError:
         fail(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+    if file.endswith(".csv"):
+        _review_csv(Path(file), day, rules, lang.value, output, json_out)
+        return
     try:
         data = read_document(file, "course record", CourseError)
         result = review_course(data, today=day, rules=_load(rules), lang=lang.value)
@@ -124,6 +138,43 @@ def review(
         typer.echo("  " + ("Ingen signaler." if da else "No signals."))
     for signal in result.signals:
         typer.echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
+
+
+def _review_csv(
+    path: Path, day: object, rules_dir: Path | None, lang: str, output: Path | None, as_json: bool
+) -> None:
+    import csv
+    import datetime as dt
+
+    from ._followup import FollowupSummary, review_course_rows
+
+    assert isinstance(day, dt.date)
+    try:
+        compiled = _load(rules_dir)
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows, reviews = review_course_rows(
+                csv.DictReader(fh), today=day, rules=compiled, lang=lang
+            )
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read the courses: {exc}")
+    except TriageError as exc:
+        fail(f"{path}: {exc}")
+    summary = FollowupSummary.from_reviews(reviews, compiled)
+    if output is not None:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["citizen_id", "method", "signals", "error"])
+            writer.writeheader()
+            writer.writerows(rows)
+    if as_json:
+        typer.echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
+        return
+    errors = sum(1 for r in rows if r["error"])
+    typer.echo(
+        f"{len(rows)} {'forløb' if lang == 'da' else 'courses'}, "
+        f"{errors} {'med fejl' if lang == 'da' else 'with errors'}"
+    )
+    for line in summary.lines(lang):
+        typer.echo("  " + line)
 
 
 DirArgument = Annotated[

@@ -242,3 +242,116 @@ def test_cli_review(tmp_path: Path) -> None:
     course.write_text("method: ICM\nstart_date: 2025-06-01\n")  # unquoted date: ambiguous
     unquoted = runner.invoke(app, ["review", str(course), "--today", "2026-11-24"])
     assert unquoted.exit_code == 2
+
+
+# --- many courses: CSV rows, the CLI batch form, the cohort report ---------------------------
+
+
+def test_course_from_row_reads_every_column() -> None:
+    from hf_triage._followup import course_from_row
+
+    row = {
+        "citizen_id": "F1",
+        "method": "CTI",
+        "start_date": "2026-03-02",
+        "intensity": "2026-03:3;2026-04:2",
+        "admission_kind": "hospital",
+        "admission_start": "2026-11-20",
+        "need_beyond_nine_months": "TRUE",
+        "ending_date": "",
+    }
+    course = Course.model_validate(course_from_row(row))
+    assert [m.level for m in course.intensity] == [3, 2]
+    assert course.admissions[0].kind == "hospital"
+    assert course.need_beyond_nine_months is True
+    assert course.ending is None
+
+
+@pytest.mark.parametrize(
+    ("row", "named"),
+    [
+        ({"method": "ICM", "start_date": "2026-01-01", "colour": "red"}, "colour"),
+        ({"method": "ICM", "start_date": "2026-01-01", "moved_out": "ja"}, "moved_out"),
+        ({"method": "ICM", "start_date": "2026-01-01", "intensity": "2026-03=3"}, "intensity"),
+    ],
+)
+def test_bad_course_row_names_the_column(row: dict, named: str) -> None:
+    from hf_triage._followup import course_from_row
+
+    with pytest.raises(CourseError, match=named):
+        course_from_row(row)
+
+
+def test_a_bad_row_never_stops_the_course_batch() -> None:
+    from hf_triage._followup import review_course_rows
+
+    rows = [
+        {
+            "citizen_id": "A",
+            "method": "ICM",
+            "start_date": "2025-06-01",
+            "last_contact": "2026-10-01",
+        },
+        {"citizen_id": "B", "method": "XYZ", "start_date": "2025-06-01"},
+        {"citizen_id": "C", "method": "CTI", "start_date": "2026-03-02"},
+    ]
+    results, reviews = review_course_rows(rows, today=TODAY)
+    assert [r["citizen_id"] for r in results] == ["A", "B", "C"]
+    assert results[0]["signals"] == "keep-reaching-out"
+    assert "method" in results[1]["error"] and results[1]["signals"] == ""
+    assert results[2]["signals"] == "cti-plan-ending"
+    assert len(reviews) == 2
+
+
+def test_summary_counts_cti_courses_with_revisitation_signals() -> None:
+    from hf_triage._followup import FollowupSummary
+
+    stuck = {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": True}
+    fine = {"method": "CTI", "start_date": "2026-07-02"}
+    icm = {"method": "ICM", "start_date": "2025-06-01", "last_contact": "2026-10-01"}
+    summary = FollowupSummary.from_reviews(
+        [review_course(c, today=TODAY) for c in (stuck, fine, icm)]
+    )
+    assert summary.courses == {"CTI": 2, "ICM": 1}
+    assert summary.revisit == {"CTI": 1}
+    assert summary.cti_revisit_share == 0.5
+    assert any("1 of 2" in line for line in summary.lines("en"))
+    flagged = {s.code for s in load_rules(RULES).signals if s.revisitation}
+    assert flagged == {"cti-not-tapering", "cti-need-beyond-nine-months", "cti-icm-target-group"}
+
+
+def test_cli_review_csv(tmp_path: Path) -> None:
+    source = tmp_path / "courses.csv"
+    source.write_text(
+        "citizen_id,method,start_date,last_contact\n"
+        "A,ICM,2025-06-01,2026-10-01\n"
+        "B,XYZ,2025-06-01,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        app, ["review", str(source), "--today", "2026-11-24", "-o", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 courses, 1 with errors" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "citizen_id,method,signals,error"
+    assert lines[1] == "A,ICM,keep-reaching-out,"
+
+
+def test_cohort_report_has_the_followup_section() -> None:
+    pd = pytest.importorskip("pandas")
+    from hf_triage import cohort_report, triage_frame
+    from hf_triage._followup import review_course_rows
+
+    frame = triage_frame(pd.DataFrame({"complexity": ["mild"], "service_use": ["significant"]}))
+    _, reviews = review_course_rows(
+        [{"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": "true"}],
+        today=TODAY,
+    )
+    report = cohort_report(frame, reviews=reviews, lang="en")
+    assert report.followup is not None and report.followup.revisit == {"CTI": 1}
+    assert "Follow-up of current courses" in report.to_text()
+    assert report.to_dict()["followup"]["cti_revisit_share"] == 1.0
+    assert "Follow-up" in report.to_html(charts=False)
+    assert cohort_report(frame).to_dict()["followup"] is None

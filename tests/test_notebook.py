@@ -61,3 +61,6 @@ def test_the_visitation_notebook_runs_top_to_bottom(
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3  # the charts
     text = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
     assert "citizens change recommendation" in text
+    # section 6: follow-up signals for one course and the municipality's courses
+    assert "[cti-not-tapering]" in text
+    assert "CTI courses showing re-visitation signals" in text
