@@ -201,3 +201,17 @@ def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
     (broken / "cti.yaml").write_text("method: CTI\ncriteria: [\n", encoding="utf-8")
     unloadable = runner.invoke(app, ["rules", "check", str(broken)])
     assert unloadable.exit_code == 2
+
+
+def test_deleting_a_criterion_block_shows_a_gap(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    icm = rules / "icm.yaml"
+    text = icm.read_text(encoding="utf-8")
+    start = text.index("  - id: icm-partial-service-use")
+    end = text.index("  - id: icm-minimal-service-use-not-massive")
+    icm.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = check_rules(load_rules(rules))
+    assert not report.ok
+    gaps = [f for f in report.findings if f.kind == "gap"]
+    assert gaps and all(f.example and f.example["service_use"] == "partial" for f in gaps)
+    assert "Gap detected" in render_report(report, "en")
