@@ -29,11 +29,11 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise, product
 from typing import Any, Literal
 
-from ._compile import CompiledCriterion, CompiledRules, evaluate
+from ._compile import CompiledCriterion, CompiledRules, evaluate, fields_of
 from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
 from ._domain import intensity as rank
 from ._engine import evaluate_warnings
-from ._enumerate import field_classes, to_assessment
+from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._rulemodels import fmt_value
 
 __all__ = ["CONTRACT_WARNING_CODES", "CheckReport", "Finding", "check_rules", "render_report"]
@@ -451,9 +451,6 @@ class _Checker:
 
 def _followup_checks(checker: _Checker) -> None:
     """Follow-up signals: each can be raised by some course state; declared exclusions hold."""
-    from ._compile import fields_of
-    from ._enumerate import course_states
-
     rules = checker.rules
     by_code = {s.code: s for s in rules.signals}
     for signal in rules.signals:
@@ -497,15 +494,11 @@ def _followup_checks(checker: _Checker) -> None:
 
 
 def _fields(criterion: CompiledCriterion) -> set[str]:
-    from ._compile import fields_of
-
     return fields_of(criterion.condition)
 
 
 def _failing_tests(criterion: CompiledCriterion, facts: dict[str, Scalar]) -> int:
-    from ._enumerate import _tests
-
-    return sum(1 for t in _tests(criterion.condition) if not evaluate(t, facts))
+    return sum(1 for t in tests_of(criterion.condition) if not evaluate(t, facts))
 
 
 def check_rules(rules: CompiledRules) -> CheckReport:

@@ -22,18 +22,20 @@ __all__ = [
     "enumerate_domain",
     "field_classes",
     "tests_by_field",
+    "tests_of",
     "to_assessment",
 ]
 
 
-def _tests(cond: Cond) -> Iterator[Test]:
+def tests_of(cond: Cond) -> Iterator[Test]:
+    """Every field test in a condition."""
     if isinstance(cond, Test):
         yield cond
     elif isinstance(cond, Not):
-        yield from _tests(cond.item)
+        yield from tests_of(cond.item)
     elif isinstance(cond, (All, Any_)):
         for c in cond.items:
-            yield from _tests(c)
+            yield from tests_of(c)
 
 
 def tests_by_field(rules: CompiledRules) -> dict[str, list[Test]]:
@@ -41,7 +43,7 @@ def tests_by_field(rules: CompiledRules) -> dict[str, list[Test]]:
     result: dict[str, list[Test]] = {}
     conditions = [c.condition for c in rules.criteria] + [w.condition for w in rules.warnings]
     for cond in conditions:
-        for test in _tests(cond):
+        for test in tests_of(cond):
             result.setdefault(test.field, []).append(test)
     return result
 
@@ -103,10 +105,10 @@ def enumerate_domain(
 # --- course states (follow-up rules) ------------------------------------------------------
 
 
-def _signal_tests(rules: CompiledRules) -> dict[str, list[Test]]:
+def _signaltests_of(rules: CompiledRules) -> dict[str, list[Test]]:
     result: dict[str, list[Test]] = {}
     for signal in rules.signals:
-        for test in _tests(signal.condition):
+        for test in tests_of(signal.condition):
             result.setdefault(test.field, []).append(test)
     return result
 
@@ -119,7 +121,7 @@ def course_field_classes(
     A number of days has no fixed values: the candidates are 0 and each threshold and the
     day before it, which is every distinction an ``at_least``/``at_most`` test can make.
     """
-    tests = tests if tests is not None else _signal_tests(rules).get(name, [])
+    tests = tests if tests is not None else _signaltests_of(rules).get(name, [])
     spec = COURSE_FIELDS[name]
     values: list[Scalar | None] = [None]
     if spec.kind == "days":
@@ -175,7 +177,7 @@ def _rest_consistent(state: Mapping[str, Scalar | None], has: Callable[[str], bo
 def course_states(rules: CompiledRules, fields: Iterable[str]) -> Iterator[dict[str, Scalar]]:
     """Every consistent course state over ``fields``, one representative per class."""
     names = [f for f in COURSE_FIELDS if f in set(fields)]
-    tests = _signal_tests(rules)
+    tests = _signaltests_of(rules)
     choices = []
     for name in names:
         # absent and present may differ in consistency: keep one of each per class

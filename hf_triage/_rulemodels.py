@@ -232,26 +232,19 @@ class NotOf(BaseModel):
     not_: Condition = Field(alias="not")
 
 
-def _condition_kind(value: Any) -> str | None:
-    if isinstance(value, BaseModel):
-        return {
-            FieldTest: "field",
-            AllOf: "all",
-            AnyOf: "any",
-            NotOf: "not",
-        }.get(type(value))
-    if isinstance(value, dict):
-        for key in ("field", "all", "any", "not"):
-            if key in value:
-                return f"{TAG_PREFIX}{key}"
-    return None
+_KINDS: dict[type, str] = {}  # filled below, once the condition models exist
 
 
 def _tag(value: Any) -> str | None:
-    kind = _condition_kind(value)
-    if kind is None or kind.startswith(TAG_PREFIX):
-        return kind
-    return TAG_PREFIX + kind
+    """Which kind of condition ``value`` is, so pydantic reports errors of that kind only."""
+    if isinstance(value, BaseModel):
+        kind = _KINDS.get(type(value))
+        return None if kind is None else TAG_PREFIX + kind
+    if isinstance(value, dict):
+        for key in ("field", "all", "any", "not"):
+            if key in value:
+                return TAG_PREFIX + key
+    return None
 
 
 Condition = Annotated[
@@ -274,6 +267,7 @@ Condition = Annotated[
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()
+_KINDS.update({FieldTest: "field", AllOf: "all", AnyOf: "any", NotOf: "not"})
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 
