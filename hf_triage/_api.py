@@ -38,7 +38,7 @@ def default_rules() -> CompiledRules:
 
 def _facts(assessment: Mapping[str, Any] | Assessment) -> dict[str, Any]:
     if type(assessment) is not dict and isinstance(assessment, Assessment):
-        return assessment._facts
+        return assessment.to_facts()
     if not isinstance(assessment, Mapping):
         raise AssessmentError(
             f"an assessment must be a mapping or an hf_triage.Assessment, not "

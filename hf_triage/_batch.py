@@ -333,16 +333,36 @@ class _Unhashable:
         return value
 
 
+def _typed(value: Any) -> Any:
+    """A factorize key that tells 0 from False: ``(type, value)``; missing stays missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    try:
+        hash(value)
+    except TypeError:
+        return _Unhashable.wrap(value)
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    return (type(value), value)
+
+
 def _field_codes(series: Any, name: str) -> tuple[np.ndarray, list[str]]:
     """One column as codes: -1 unknown, i >= 0 the i-th allowed value, -2 - j the j-th problem."""
     import numpy as np
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-    try:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    except TypeError:  # a list or a mapping in a cell: a bad value, not a reason to stop
-        wrapped = pd.Series([_Unhashable.wrap(v) for v in series.tolist()], dtype=object)
-        codes, uniques = pd.factorize(wrapped, use_na_sentinel=True)
+    if series.dtype == object:
+        # factorize holds 0 == False and 1 == True as one value; triage() does not, so key
+        # Python objects by (type, value): each distinct cell is validated on its own
+        typed = pd.Series([_typed(v) for v in series.tolist()], dtype=object)
+        codes, keys = pd.factorize(typed, use_na_sentinel=True)
+        uniques = [k[1] if isinstance(k, tuple) else k for k in keys]
+    else:
+        try:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # a list or a mapping in a cell: a bad value, not a reason to stop
+            wrapped = pd.Series([_Unhashable.wrap(v) for v in series.tolist()], dtype=object)
+            codes, uniques = pd.factorize(wrapped, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=np.int16)
     table[-1] = -1  # factorize's NA sentinel indexes the last entry
     index = _VALUE_INDEX[name]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -219,19 +218,17 @@ class Assessment(BaseModel):
         return data
 
     def to_facts(self) -> dict[str, Scalar]:
-        """The flat facts the engine reads (``dimensions.x`` keys, absent fields left out)."""
-        return dict(self._facts)
+        """The flat facts the engine reads (``dimensions.x`` keys, absent fields left out).
 
-    @cached_property
-    def _facts(self) -> dict[str, Scalar]:
-        # computed once: the model is frozen (the engine never mutates facts)
-        facts: dict[str, Scalar] = {}
-        for key, value in self:
-            if key == "dimensions":
-                if value is not None:
-                    facts.update({f"dimensions.{d}": s for d, s in value if s is not None})
-            elif value is not None:
-                facts[key] = value
+        Computed from the fields on every call (never cached: ``model_copy(update=...)``
+        must not carry stale answers).
+        """
+        facts: dict[str, Scalar] = {
+            k: v for k, v in self.__dict__.items() if v is not None and k != "dimensions"
+        }
+        dims = self.__dict__.get("dimensions")
+        if dims is not None:
+            facts.update({_DIMS[d][0]: s for d, s in dims.__dict__.items() if s is not None})
         return facts
 
     def __repr_args__(self) -> Any:

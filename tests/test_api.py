@@ -495,3 +495,10 @@ def test_mutating_a_result_does_not_change_later_results() -> None:
     first.warnings.clear()
     first.possible_methods.append("CTI")
     assert triage(answers).model_dump() == expected
+
+
+def test_model_copy_with_update_is_triaged_on_the_new_answers() -> None:
+    first = Assessment(complexity="mild", service_use="significant")
+    assert triage(first).method == "CTI"
+    copied = first.model_copy(update={"service_use": "minimal", "complexity": "severe"})
+    assert triage(copied).method == "ACT"

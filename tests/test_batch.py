@@ -370,3 +370,19 @@ def test_triage_file_works_in_chunks_and_reports_progress(tmp_path: Path) -> Non
         written["method"].fillna("").tolist() == whole["method"].astype(object).fillna("").tolist()
     )
     assert kept["error"].notna().sum() == whole["error"].notna().sum() == 3
+
+
+@pytest.mark.parametrize("cells", [[False, 0], [0, False], [1, True], [True, 1]])
+def test_zero_and_false_are_different_cells_whatever_the_order(cells: list) -> None:
+    # pandas' factorize holds 0 == False; triage() refuses 0 for a true/false field
+    frame = pd.DataFrame(
+        {"complexity": ["mild"] * 2, "service_use": ["significant"] * 2, "consent": cells},
+        dtype=object,
+    )
+    result = triage_frame(frame)
+    for i, cell in enumerate(cells):
+        if isinstance(cell, bool):
+            assert result["method"].iloc[i] == "CTI" and pd.isna(result["error"].iloc[i])
+        else:
+            assert pd.isna(result["method"].iloc[i])
+            assert "'consent'" in result["error"].iloc[i]
