@@ -20,23 +20,42 @@ CTI»: nine months in three phases of three months).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ._domain import Scalar
 
 __all__ = ["Admission", "Course", "Ending", "MonthlyIntensity", "course_facts", "months_between"]
 
-_MODEL = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+_MODEL = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, strict=True)
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates come as ``datetime.date`` or ISO text ``YYYY-MM-DD``; nothing else is guessed
+    (not a number, not ``"yes"``). Applied before strict validation."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24"
+            ) from None
+    if isinstance(value, dt.datetime):
+        raise ValueError("a date without a time is expected, e.g. 2026-11-24")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class MonthlyIntensity(BaseModel):
     """The support given in one calendar month, 0-4 (see the module docstring)."""
 
     model_config = _MODEL
-    month: dt.date = Field(description="Any day in the month, e.g. 2026-03-01")
+    month: IsoDate = Field(description="Any day in the month, e.g. 2026-03-01")
     level: Literal[0, 1, 2, 3, 4]
 
 
@@ -45,18 +64,18 @@ class Admission(BaseModel):
 
     model_config = _MODEL
     kind: Literal["hospital", "treatment", "prison"]
-    start: dt.date
-    end: dt.date | None = Field(default=None, description="Actual end; empty while it lasts")
-    planned_end: dt.date | None = Field(default=None, description="For a prison term: its end")
+    start: IsoDate
+    end: IsoDate | None = Field(default=None, description="Actual end; empty while it lasts")
+    planned_end: IsoDate | None = Field(default=None, description="For a prison term: its end")
 
 
 class Ending(BaseModel):
     """How and why the course ended."""
 
     model_config = _MODEL
-    date: dt.date
+    date: IsoDate
     reason: Literal["moved_out", "citizen_no", "stable", "lost_contact", "other"]
-    stable_since: dt.date | None = Field(
+    stable_since: IsoDate | None = Field(
         default=None, description="Since when the citizen has been stable (reason 'stable')"
     )
     handover_plan: bool = Field(default=False, description="A hand-over plan exists (003 §4.2.10)")
@@ -67,9 +86,9 @@ class Course(BaseModel):
 
     model_config = _MODEL
     method: Literal["CTI", "ICM", "ACT"]
-    start_date: dt.date
+    start_date: IsoDate
     intensity: list[MonthlyIntensity] = Field(default_factory=list)
-    last_contact: dt.date | None = None
+    last_contact: IsoDate | None = None
     admissions: list[Admission] = Field(default_factory=list)
     need_beyond_nine_months: bool | None = Field(
         default=None, description="The CTI worker judges the need goes beyond nine months"
@@ -89,24 +108,44 @@ class Course(BaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Course:
-        for admission in self.admissions:
-            if admission.start < self.start_date and admission.end is not None:
-                continue  # an earlier stay may be recorded; it simply is not current
+        for i, admission in enumerate(self.admissions):
             if admission.end is not None and admission.end < admission.start:
                 raise ValueError(
-                    f"admission ending {admission.end} before it starts ({admission.start})"
+                    f"admissions.{i}: ends ({admission.end}) before it starts ({admission.start})"
                 )
-        if self.ending is not None and self.ending.date < self.start_date:
-            raise ValueError(
-                f"ending date {self.ending.date} is before the start date {self.start_date}"
-            )
+            if admission.planned_end is not None and admission.planned_end < admission.start:
+                raise ValueError(
+                    f"admissions.{i}: planned_end ({admission.planned_end}) is before it starts "
+                    f"({admission.start})"
+                )
+        ending = self.ending
+        if ending is not None:
+            if ending.date < self.start_date:
+                raise ValueError(
+                    f"ending.date ({ending.date}) is before the start date ({self.start_date})"
+                )
+            if ending.stable_since is not None and ending.stable_since > ending.date:
+                raise ValueError(
+                    f"ending.stable_since ({ending.stable_since}) is after the ending date "
+                    f"({ending.date})"
+                )
         return self
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    last = calendar.monthrange(day.year + year, month + 1)[1]
+    return dt.date(day.year + year, month + 1, min(day.day, last))
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end`` (0 in the first month)."""
+    """Whole months from ``start`` to ``end`` (0 in the first month).
+
+    A month is complete on the same day of a later month, or on that month's last day when it
+    is shorter (31 May + 9 months = the end of February).
+    """
     months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if end.day < start.day else months
+    return months - 1 if _add_months(start, months) > end else months
 
 
 def _phase(months: int) -> str:
@@ -172,12 +211,14 @@ def course_facts(course: Course, today: dt.date) -> dict[str, Scalar]:
     else:
         facts["admission"] = "none"
     if course.last_contact is not None:
-        facts["days_without_contact"] = max(0, (today - course.last_contact).days)
+        if course.last_contact > today:
+            raise ValueError(f"last_contact ({course.last_contact}) is after today ({today})")
+        facts["days_without_contact"] = (today - course.last_contact).days
     ending = course.ending
     facts["ended"] = ending is not None and ending.date <= today
     if ending is not None and ending.date <= today:
         facts["ending_reason"] = ending.reason
         facts["handover_plan"] = ending.handover_plan
         if ending.stable_since is not None:
-            facts["stable_days"] = max(0, (ending.date - ending.stable_since).days)
+            facts["stable_days"] = (ending.date - ending.stable_since).days
     return facts

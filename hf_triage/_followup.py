@@ -69,7 +69,9 @@ def _course(course: Course | Mapping[str, Any]) -> Course:
         return Course.model_validate(course)
     except ValidationError as exc:
         problems = [
-            f"field '{'.'.join(str(p) for p in e['loc']) or '(course)'}': {e['msg']}"
+            f"field '{'.'.join(str(p) for p in e['loc']) or '(course)'}': "
+            + (f"{e['input']!r}: " if isinstance(e.get("input"), (str, int, float, bool)) else "")
+            + str(e["msg"]).removeprefix("Value error, ")
             for e in exc.errors()
         ]
         raise CourseError("invalid course: " + "; ".join(problems)) from None

@@ -42,7 +42,9 @@ def edit(path: Path, old: str, new: str) -> int:
         ("2026-03-02", "2026-03-02", 0),
         ("2026-03-02", "2026-06-01", 2),
         ("2026-03-02", "2026-06-02", 3),
-        ("2026-01-31", "2026-02-28", 0),
+        ("2026-01-31", "2026-02-28", 1),
+        ("2026-01-31", "2026-02-27", 0),
+        ("2026-05-31", "2027-02-28", 9),
         ("2025-12-15", "2026-12-15", 12),
     ],
 )
@@ -355,3 +357,41 @@ def test_cohort_report_has_the_followup_section() -> None:
     assert report.to_dict()["followup"]["cti_revisit_share"] == 1.0
     assert "Follow-up" in report.to_html(charts=False)
     assert cohort_report(frame).to_dict()["followup"] is None
+
+
+@pytest.mark.parametrize(
+    ("course", "named"),
+    [
+        ({"citizen_declined": "yes"}, "citizen_declined"),
+        ({"citizen_declined": 1}, "citizen_declined"),
+        ({"start_date": 1767225600}, "start_date"),
+        ({"start_date": "2026/01/01"}, "start_date"),
+        (
+            {
+                "admissions": [
+                    {"kind": "prison", "start": "2026-01-01", "planned_end": "2025-12-01"}
+                ]
+            },
+            "planned_end",
+        ),
+        (
+            {"admissions": [{"kind": "hospital", "start": "2024-05-01", "end": "2024-04-01"}]},
+            "ends",
+        ),
+        (
+            {"ending": {"date": "2026-01-01", "reason": "stable", "stable_since": "2026-02-01"}},
+            "stable_since",
+        ),
+    ],
+)
+def test_course_values_are_never_guessed(course: dict, named: str) -> None:
+    record = {"method": "ICM", "start_date": "2025-01-01", **course}
+    with pytest.raises(CourseError, match=named):
+        review_course(record, today=TODAY)
+
+
+def test_last_contact_after_today_is_an_error() -> None:
+    with pytest.raises(CourseError, match="last_contact"):
+        review_course(
+            {"method": "ICM", "start_date": "2025-01-01", "last_contact": "2026-12-24"}, today=TODAY
+        )
