@@ -12,6 +12,7 @@ path to its 1-based line, so that a later pydantic error can be reported with it
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ _AMBIGUOUS = re.compile(
         y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF
       | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
       | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?
-      | [-+]?0[0-7_]+ | [-+]?0x[0-9a-fA-F_]+ | [-+]?0b[01_]+ | [-+]?0o[0-7]+
+      | [-+]?0[0-9_]+(?:\.[0-9_]*)? | [-+]?0x[0-9a-fA-F_]+ | [-+]?0b[01_]+ | [-+]?0o[0-7]+
       | = | << | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
     )$""",
     re.X,
@@ -78,6 +79,13 @@ class _Composer(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - read-only class table
+
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        # An explicit '!!str' or '!' makes a scalar text (YAML 1.2), whatever it looks like.
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        node = super().compose_scalar_node(anchor)
+        node.explicit_text = event.tag in ("!", _STR)  # type: ignore[attr-defined]
+        return node
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -190,8 +198,10 @@ class _Builder:
                 YamlProblem(line, f"tag '{node.tag}' is not allowed: rule files hold plain data")
             )
             return None
-        if isinstance(node, yaml.ScalarNode) and node.style is not None:
-            return value  # quoted or block text is always text
+        if isinstance(node, yaml.ScalarNode) and (
+            node.style is not None or getattr(node, "explicit_text", False)
+        ):
+            return value  # quoted, block or explicitly tagged text is always text
         if _AMBIGUOUS.match(value):
             self.problems.append(
                 YamlProblem(
@@ -207,8 +217,17 @@ class _Builder:
             return False
         if value in _NULL:
             return None
-        if _INT.match(value):
-            return int(value)
-        if _FLOAT.match(value):
-            return float(value)
+        try:
+            if _INT.match(value):
+                return int(value)
+            if _FLOAT.match(value):
+                number = float(value)
+                if math.isfinite(number):
+                    return number
+                raise ValueError("not a finite number")
+        except ValueError:  # 4300+ digits, or 1e99999
+            self.problems.append(
+                YamlProblem(line, f"'{value[:20]}…' is not a usable number: write a smaller one")
+            )
+            return None
         return value

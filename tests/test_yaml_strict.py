@@ -374,3 +374,18 @@ def test_rules_yaml_problems_in_several_files_are_reported_together(rules_copy: 
         load_rules(rules_copy)
     assert f"{act}:{act_line}: " in str(info.value)
     assert f"{cti}:{cti_line}: " in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [("a: !!str 3\n", {"a": "3"}), ("a: ! true\n", {"a": "true"}), ("a: !!str no\n", {"a": "no"})],
+)
+def test_explicit_text_tag_makes_text(text: str, data: dict) -> None:
+    doc = parse_yaml(text)
+    assert doc.problems == () and doc.data == data
+
+
+@pytest.mark.parametrize("value", ["09", "007", "1e99999", "1" * 5000])
+def test_numbers_that_mislead_or_overflow_are_problems(value: str) -> None:
+    doc = parse_yaml(f"a: {value}\n")
+    assert doc.problems and doc.problems[0].line == 1
