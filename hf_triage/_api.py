@@ -7,6 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ._compile import CompiledRules, compile_rules
 from ._domain import METHODS
 from ._engine import recommend
@@ -79,9 +81,18 @@ def offers_of(municipality: Mapping[str, Any] | Municipality | None) -> frozense
         )
     try:
         Municipality.model_validate({**municipality, "offers": list(offers)})
-    except ValueError as exc:
-        raise MunicipalityError(f"invalid municipality: {exc}") from None
+    except ValidationError as exc:
+        problems = tuple(_municipality_problem(e) for e in exc.errors())
+        raise MunicipalityError("invalid municipality: " + "; ".join(problems), problems) from None
     return frozenset(offers)
+
+
+def _municipality_problem(error: Any) -> str:
+    """One problem in a profile, without citizen ids (the keys under ``assigned``)."""
+    loc = [str(p) for p in error["loc"]]
+    if loc[:1] == ["assigned"] and len(loc) > 1:
+        loc = ["assigned", "<citizen>"]
+    return f"'{'.'.join(loc) or '(profile)'}': {str(error['msg']).removeprefix('Value error, ')}"
 
 
 def triage(
@@ -110,7 +121,7 @@ def triage(
     if not isinstance(compiled, CompiledRules):
         raise TriageError(
             f"rules must be a rule set from hf_triage.load_rules(directory), not "
-            f"{type(compiled).__name__}: write rules=load_rules({compiled!r})"
+            f"{type(compiled).__name__}: write rules=load_rules('path/to/rules')"
         )
     if engine == "builtin":
         return recommend(compiled, facts, offers, lang)

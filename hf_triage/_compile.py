@@ -173,9 +173,12 @@ class CompiledSignal:
     revisitation: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledRules:
-    """An immutable, compiled rule set. Build it with ``hf_triage.load_rules``."""
+    """An immutable, compiled rule set. Build it with ``hf_triage.load_rules``.
+
+    Compared and hashed by identity; ``fingerprint`` says whether two hold the same rules.
+    """
 
     directory: Path
     titles: Mapping[str, Text]

@@ -79,7 +79,7 @@ def _lines_for(error: Any, document: YamlDocument) -> int:
     return document.line_of(loc)
 
 
-def _load_file(path: Path, problems: list[str]) -> LoadedFile | None:
+def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFile | None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -89,7 +89,12 @@ def _load_file(path: Path, problems: list[str]) -> LoadedFile | None:
     problems.extend(f"{path}:{p.line}: {p.message}" for p in document.problems)
     data = document.data
     if data is None and document.problems:
+        attempted.add("?")  # unreadable: it may be the file that looks missing
         return None
+    if isinstance(data, dict):
+        attempted.add(str(data.get("method")) if "method" in data else "")
+        if "warnings" in data:
+            attempted.add("warnings")
     model: type[MethodFile] | type[WarningsFile] | type[FollowupFile]
     context = None
     if isinstance(data, dict) and "method" in data:
@@ -129,8 +134,13 @@ def load_rule_files(directory: str | Path) -> LoadedRules:
     warnings: list[LoadedFile] = []
     followups: list[LoadedFile] = []
     paths = sorted(p for p in root.glob("*.yaml") if not p.name.startswith(_NOT_RULES))
+    problems += [
+        f"{p}:1: rule files end in .yaml; rename it to {p.stem}.yaml (or remove it)"
+        for p in sorted(root.glob("*.yml"))
+    ]
+    attempted: set[str] = set()  # methods (and "warnings") that some file tried to define
     for path in paths:
-        loaded = _load_file(path, problems)
+        loaded = _load_file(path, problems, attempted)
         if loaded is None:
             continue
         if isinstance(loaded.model, MethodFile):
@@ -149,15 +159,16 @@ def load_rule_files(directory: str | Path) -> LoadedRules:
     if len(followups) > 1:
         names = ", ".join(f.path.name for f in followups)
         problems.append(f"{root}:1: at most one follow-up file is allowed (found: {names})")
-    if not problems:
-        for method in METHODS:
-            if method not in methods:
-                problems.append(
-                    f"{root}:1: no rule file for method {method}: add one with 'method: {method}'"
-                )
-        if len(warnings) != 1:
-            names = ", ".join(w.path.name for w in warnings) or "none"
-            problems.append(f"{root}:1: exactly one warnings file is needed (found: {names})")
+    # reported alongside other problems (every problem in one pass), but a file that names a
+    # method or holds warnings and failed to load is not "missing"
+    for method in METHODS if "?" not in attempted else ():
+        if method not in methods and method not in attempted:
+            problems.append(
+                f"{root}:1: no rule file for method {method}: add one with 'method: {method}'"
+            )
+    if len(warnings) > 1 or (not warnings and not {"warnings", "?"} & attempted):
+        names = ", ".join(w.path.name for w in warnings) or "none"
+        problems.append(f"{root}:1: exactly one warnings file is needed (found: {names})")
     if not problems:
         _check_unique_ids(methods, warnings[0], problems)
     if problems:

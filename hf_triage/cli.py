@@ -46,6 +46,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def fail_listing(exc: TriageError) -> NoReturn:
+    """For policy staff: every problem of a rule or case file on its own line, then exit 2."""
+    problems = getattr(exc, "problems", ()) or (str(exc),)
+    if len(problems) > 1:
+        sys.stderr.write(f"hf-triage: {len(problems)} problem(s):\n")
+    for problem in problems:
+        sys.stderr.write(("  " if len(problems) > 1 else "hf-triage: ") + problem + "\n")
+    raise typer.Exit(2)
+
+
 def _load(rules_dir: Path | None):  # type: ignore[no-untyped-def]
     from ._api import default_rules, load_rules
 
@@ -196,7 +206,7 @@ def rules_check(
     try:
         compiled = _load(rules_dir)
     except TriageError as exc:
-        fail(str(exc))
+        fail_listing(exc)
     report = check_rules(compiled)
     if json_out:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -218,7 +228,7 @@ def rules_test(
     try:
         report = run_cases(_load(rules_dir))
     except TriageError as exc:
-        fail(str(exc))
+        fail_listing(exc)
     if json_out:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

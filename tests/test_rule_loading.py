@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hf_triage import CompiledRules, RuleError, TriageError, default_rules, load_rules
+from hf_triage._load import default_rules_dir
 
 SHIPPED = Path(__file__).resolve().parent.parent / "rules"
 
@@ -358,3 +359,23 @@ def test_yaml_and_schema_problems_in_one_file_are_reported_together(rules_copy: 
     error = load_error(rules_copy)
     assert_problem_at(error, path, a, "off")
     assert_problem_at(error, path, b, "lasting")
+
+
+def test_every_load_problem_of_a_directory_in_one_pass(rules_copy: Path) -> None:
+    (rules_copy / "act.yaml").unlink()
+    (rules_copy / "extra.yml").write_text("method: CTI\n", encoding="utf-8")
+    text = (rules_copy / "icm.yaml").read_text(encoding="utf-8")
+    (rules_copy / "icm.yaml").write_text(text.replace("method: ICM", "method: ICM\nmethod: ICM"))
+    with pytest.raises(RuleError) as info:
+        load_rules(rules_copy)
+    message = str(info.value)
+    assert "extra.yml:1:" in message and "rename it to extra.yaml" in message
+    assert "icm.yaml:" in message and "duplicate key 'method'" in message
+    assert "no rule file for method ACT" in message
+    assert "no rule file for method ICM" not in message  # it exists, it just has a problem
+
+
+def test_compiled_rules_are_hashable_by_identity() -> None:
+    rules = load_rules(default_rules_dir())
+    assert {rules: 1}[rules] == 1
+    assert load_rules(default_rules_dir()).fingerprint == rules.fingerprint
