@@ -213,6 +213,8 @@ def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[
     problems: list[str] = []
     for key, value in record.items():
         if key in FIELDS:
+            if key in flat and flat[key] != read_cell(key, value):
+                problems.append(f"field '{key}' is given twice with different values")
             flat[key] = read_cell(key, value)
         elif key == "dimensions":
             if _is_blank(value):
@@ -223,6 +225,8 @@ def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[
             for dim, score in value.items():
                 name = f"dimensions.{dim}"
                 if name in FIELDS:
+                    if name in flat and flat[name] != read_cell(name, score):
+                        problems.append(f"field '{name}' is given twice with different values")
                     flat[name] = read_cell(name, score)
                 else:
                     odd_dimensions[dim] = score

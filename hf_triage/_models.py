@@ -207,6 +207,21 @@ class Assessment(BaseModel):
             _raise_problems(obj)
         return super().model_validate(obj, **kwargs)
 
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Assessment:
+        """Validate a JSON document; raises ``AssessmentError`` naming every bad field."""
+        import json
+
+        try:
+            data = json.loads(json_data)
+        except ValueError as exc:
+            raise AssessmentError(f"the assessment is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise AssessmentError(
+                f"an assessment must be a JSON object of field: value, not {type(data).__name__}"
+            )
+        return cls.model_validate(data, **kwargs)
+
     @model_validator(mode="before")
     @classmethod
     def _domain_messages(cls, data: Any) -> Any:

@@ -204,3 +204,11 @@ def test_assessment_model_error_does_not_show_the_other_answers() -> None:
         Assessment(complexity="huge", service_use="minimal")  # type: ignore[arg-type]
     assert "huge" in str(info.value)
     assert "minimal" not in str(info.value)
+
+
+def test_model_validate_json_raises_assessment_error() -> None:
+    with pytest.raises(AssessmentError, match="complexity"):
+        Assessment.model_validate_json('{"complexity": "hard"}')
+    with pytest.raises(AssessmentError, match="JSON object"):
+        Assessment.model_validate_json("[1, 2]")
+    assert Assessment.model_validate_json('{"complexity": "mild"}').complexity == "mild"

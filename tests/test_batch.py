@@ -386,3 +386,15 @@ def test_zero_and_false_are_different_cells_whatever_the_order(cells: list) -> N
         else:
             assert pd.isna(result["method"].iloc[i])
             assert "'consent'" in result["error"].iloc[i]
+
+
+def test_a_dimension_given_twice_with_different_values_is_a_row_error() -> None:
+    record = {
+        "complexity": "mild",
+        "service_use": "minimal",
+        "dimensions.mental_health": 2,
+        "dimensions": {"mental_health": 4},
+    }
+    (result,) = triage_many([record])
+    assert result.recommendation is None
+    assert result.error is not None and "dimensions.mental_health" in result.error
