@@ -338,8 +338,14 @@ class _Checker:
             read = _fields(c)
             for name in sorted(read & forbidden):
                 example = self._changing_pair(c, name)
-                what = "kommunens indsatsvifte" if name in DERIVED_FIELDS else f"'{name}'"
-                what_en = "the municipality's portfolio" if name in DERIVED_FIELDS else f"'{name}'"
+                what, what_en = {
+                    "method_offered": ("kommunens indsatsvifte", "the municipality's portfolio"),
+                    "method": ("sit eget resultat ('method')", "its own outcome ('method')"),
+                    "least_possible_method": (
+                        "sit eget resultat ('least_possible_method')",
+                        "its own outcome ('least_possible_method')",
+                    ),
+                }.get(name, (f"'{name}'", f"'{name}'"))
                 detail_da = detail_en = ""
                 kw: dict[str, Any] = {}
                 if example is not None:
