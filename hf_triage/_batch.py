@@ -208,7 +208,7 @@ class BatchResult:
 def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[str]]:
     """A cohort record (flat ``dimensions.x`` keys or a nested ``dimensions`` mapping) as an
     assessment mapping in domain order, plus the problems found in its keys."""
-    flat: dict[str, object] = {}
+    flat: dict[str, Any] = {}
     odd_dimensions: dict[object, object] = {}
     problems: list[str] = []
     for key, value in record.items():
@@ -234,15 +234,7 @@ def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[
             problem = column_problem(key)
             if problem is not None:
                 problems.append(problem.replace("column", "field", 1))
-    assessment: dict[str, Any] = {}
-    for name in FIELDS:
-        value = flat.get(name)
-        if value is None:
-            continue
-        if name.startswith("dimensions."):
-            assessment.setdefault("dimensions", {})[name.split(".", 1)[1]] = value
-        else:
-            assessment[name] = value
+    assessment = to_assessment({name: flat.get(name) for name in FIELDS})  # domain order
     if "dimensions" in flat:
         assessment["dimensions"] = flat["dimensions"]
     elif odd_dimensions:

@@ -246,13 +246,13 @@ def _problem_text(error: Any, data: Any) -> str:
             f"(allowed here: {', '.join(_ALLOWED_KEYS[level])})"
         )
     if not case:
-        return _describe_error(error, CaseFile)
+        return _describe_error(error)
     if error["type"] == "missing":
         return f"{case}missing key '{loc[-1]}': add it"
     if len(loc) == 2:
         return f"{case}a case is a mapping with the keys {', '.join(_ALLOWED_KEYS['case'])}"
     # the case is already named: describe the error from inside it ('expect.method: ...')
-    return case + _describe_error({**error, "loc": loc[2:]}, CaseFile)
+    return case + _describe_error({**error, "loc": loc[2:]})
 
 
 def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:

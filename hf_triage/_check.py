@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import pairwise, product
 from typing import Any, Literal
 
@@ -123,7 +123,6 @@ class CheckReport:
     findings: tuple[Finding, ...]
     assessments_examined: int
     seconds: float
-    stats: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

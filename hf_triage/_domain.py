@@ -62,16 +62,6 @@ class FieldSpec:
     label_da: str = ""
     label_en: str = ""
 
-    @property
-    def type_name(self) -> str:
-        if self.kind == "bool":
-            return "true/false"
-        if self.kind == "days":
-            return "a number of days"
-        if isinstance(self.values[0], int):
-            return f"an integer {self.values[0]}-{self.values[-1]}"
-        return "text"
-
 
 _BOOL: tuple[Scalar, ...] = (False, True)
 _SCORES: tuple[Scalar, ...] = (0, 1, 2, 3, 4)

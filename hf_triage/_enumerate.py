@@ -58,6 +58,11 @@ def field_classes(rules: CompiledRules, name: str) -> list[list[Scalar | None]]:
     tests = tests_by_field(rules).get(name, [])
     values: list[Scalar | None] = [None] if _absent_allowed(name) else []
     values += list(FIELDS[name].values)
+    return _group(values, tests)
+
+
+def _group(values: list[Scalar | None], tests: list[Test]) -> list[list[Scalar | None]]:
+    """``values`` grouped by which of ``tests`` they pass (absent passes none)."""
     groups: dict[tuple[bool, ...], list[Scalar | None]] = {}
     for value in values:
         signature = tuple(value is not None and value in t.accepted for t in tests)
@@ -105,7 +110,7 @@ def enumerate_domain(
 # --- course states (follow-up rules) ------------------------------------------------------
 
 
-def _signaltests_of(rules: CompiledRules) -> dict[str, list[Test]]:
+def _signal_tests(rules: CompiledRules) -> dict[str, list[Test]]:
     result: dict[str, list[Test]] = {}
     for signal in rules.signals:
         for test in tests_of(signal.condition):
@@ -121,7 +126,7 @@ def course_field_classes(
     A number of days has no fixed values: the candidates are 0 and each threshold and the
     day before it, which is every distinction an ``at_least``/``at_most`` test can make.
     """
-    tests = tests if tests is not None else _signaltests_of(rules).get(name, [])
+    tests = tests if tests is not None else _signal_tests(rules).get(name, [])
     spec = COURSE_FIELDS[name]
     values: list[Scalar | None] = [None]
     if spec.kind == "days":
@@ -133,11 +138,7 @@ def course_field_classes(
         values += sorted(cuts)
     else:
         values += list(spec.values)
-    groups: dict[tuple[bool, ...], list[Scalar | None]] = {}
-    for value in values:
-        signature = tuple(value is not None and value in t.accepted for t in tests)
-        groups.setdefault(signature, []).append(value)
-    return list(groups.values())
+    return _group(values, tests)
 
 
 def _consistent(state: Mapping[str, Scalar | None]) -> bool:
@@ -177,7 +178,7 @@ def _rest_consistent(state: Mapping[str, Scalar | None], has: Callable[[str], bo
 def course_states(rules: CompiledRules, fields: Iterable[str]) -> Iterator[dict[str, Scalar]]:
     """Every consistent course state over ``fields``, one representative per class."""
     names = [f for f in COURSE_FIELDS if f in set(fields)]
-    tests = _signaltests_of(rules)
+    tests = _signal_tests(rules)
     choices = []
     for name in names:
         # absent and present may differ in consistency: keep one of each per class

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ._domain import METHODS
 from ._exceptions import RuleError
@@ -57,7 +57,7 @@ def default_rules_dir() -> Path:
     )
 
 
-def _describe_error(error: Any, model: type[BaseModel]) -> str:
+def _describe_error(error: Any) -> str:
     kind = error["type"]
     loc = [part for part in error["loc"] if not str(part).startswith(TAG_PREFIX)]
     where = ".".join(str(p) for p in loc) or "(top level)"
@@ -118,9 +118,7 @@ def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFi
         for error in exc.errors():
             if _lines_for(error, document) in flagged:
                 continue  # the strict-YAML problem on that line already says what to fix
-            problems.append(
-                f"{path}:{_lines_for(error, document)}: {_describe_error(error, model)}"
-            )
+            problems.append(f"{path}:{_lines_for(error, document)}: {_describe_error(error)}")
         return None
 
 

@@ -10,7 +10,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -208,10 +208,15 @@ def rules_check(
     except TriageError as exc:
         fail_listing(exc)
     report = check_rules(compiled)
+    _finish(report, render_report(report, lang.value), json_out)
+
+
+def _finish(report: Any, text: str, json_out: bool) -> NoReturn:
+    """Print a check or case report (text or JSON); exit 0 when ok, 1 otherwise."""
     if json_out:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(render_report(report, lang.value))
+        typer.echo(text)
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -229,11 +234,7 @@ def rules_test(
         report = run_cases(_load(rules_dir))
     except TriageError as exc:
         fail_listing(exc)
-    if json_out:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render_case_report(report, lang.value))
-    raise typer.Exit(0 if report.ok else 1)
+    _finish(report, render_case_report(report, lang.value), json_out)
 
 
 @rules_app.command("schema")
