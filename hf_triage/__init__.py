@@ -14,11 +14,11 @@ from __future__ import annotations
 from ._api import default_rules, load_rules, triage
 from ._batch import BatchResult, read_cohort, triage_frame, triage_many
 from ._check import CheckReport, Finding, check_rules
-from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules, load_municipality
+from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules
 from ._compile import CompiledRules
-from ._course import Course
 from ._exceptions import AssessmentError, CourseError, MunicipalityError, RuleError, TriageError
 from ._followup import (
+    Course,
     CourseReview,
     CourseSignal,
     FollowupSummary,
@@ -35,6 +35,7 @@ from ._models import (
     Recommendation,
     TriageWarning,
 )
+from ._municipality import load_municipality
 
 __version__ = "1.0.0"
 

@@ -30,14 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._api import MunicipalityError, triage
 from ._compile import CompiledRules
+from ._documents import parse_document, validate_document
 from ._exceptions import AssessmentError, RuleError, TriageError
-from ._load import _describe_error, _lines_for
+from ._load import _describe_error, _tagged
 from ._models import Method
-from ._yaml import YamlDocument, parse_yaml
+from ._yaml import YamlDocument
 
 __all__ = [
     "Case",
@@ -256,33 +257,26 @@ def _problem_text(error: Any, data: Any) -> str:
 
 
 def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}:1: cannot read the case file: {exc}")
-        return []
-    document = parse_yaml(text)
-    problems.extend(f"{path}:{p.line}: {p.message}" for p in document.problems)
-    if document.data is None and document.problems:
+    parsed = parse_document(path, "case file")
+    problems.extend(parsed.problems)
+    if not parsed.parsed or parsed.yaml is None:
         return []
     # YAML problems that still leave data (an ambiguous 'no', a duplicate key) do not stop the
     # schema check: policy staff see every problem in one pass (STYLE.md)
-    if not isinstance(document.data, dict) or "cases" not in document.data:
+    if not isinstance(parsed.data, dict) or "cases" not in parsed.data:
         problems.append(
             f"{path}:1: not a case file: it must start with 'cases:' followed by a list of "
             "cases, each with name, source, assessment and expect"
         )
         return []
-    try:
-        model = CaseFile.model_validate(document.data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            problems.append(
-                f"{path}:{_lines_for(error, document)}: {_problem_text(error, document.data)}"
-            )
+    model, found = validate_document(
+        parsed, CaseFile, describe=_problem_text, skip=_tagged, skip_flagged=False
+    )
+    # a case file's schema problems are all listed, even on a line with a YAML problem
+    problems.extend(found[len(parsed.problems) :])
+    if model is None:
         return []
-    if document.problems:
-        return []
+    document = parsed.yaml
     return [LoadedCase(case, path, i, document) for i, case in enumerate(model.cases)]
 
 

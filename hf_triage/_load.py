@@ -11,12 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from ._documents import parse_document, validate_document
 from ._domain import METHODS
 from ._exceptions import RuleError
 from ._rulemodels import TAG_PREFIX, FollowupFile, MethodFile, WarningsFile
-from ._yaml import YamlDocument, parse_yaml
+from ._yaml import YamlDocument
 
 __all__ = ["LoadedFile", "LoadedRules", "default_rules_dir", "load_rule_files"]
 
@@ -72,24 +71,18 @@ def _describe_error(error: Any) -> str:
     return f"{where}: {message}"
 
 
-def _lines_for(error: Any, document: YamlDocument) -> int:
-    loc = tuple(part for part in error["loc"] if not str(part).startswith(TAG_PREFIX))
-    if error["type"] == "missing":
-        loc = loc[:-1]
-    return document.line_of(loc)
+def _tagged(part: Any) -> bool:
+    return str(part).startswith(TAG_PREFIX)
 
 
 def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFile | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}:1: cannot read the file: {exc}")
-        return None
-    document = parse_yaml(text)
-    problems.extend(f"{path}:{p.line}: {p.message}" for p in document.problems)
-    data = document.data
-    if data is None and document.problems:
-        attempted.add("?")  # unreadable: it may be the file that looks missing
+    parsed = parse_document(path, "file")
+    problems.extend(parsed.problems)
+    data = parsed.data
+    if not parsed.parsed or parsed.yaml is None:
+        # unreadable (a FIFO, a device, too large, not YAML): it may be the file that looks
+        # missing, so no method is reported missing because of it
+        attempted.add("?")
         return None
     if isinstance(data, dict):
         attempted.add(str(data.get("method")) if "method" in data else "")
@@ -109,17 +102,16 @@ def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFi
             "'warnings:' (the warnings file) or 'signals:' (the follow-up file)"
         )
         return None
-    try:
-        validated = model.model_validate(data, context=context)
-        # strict-YAML problems and schema problems are reported together, in one pass
-        return None if document.problems else LoadedFile(path, validated, document)
-    except ValidationError as exc:
-        flagged = {p.line for p in document.problems}
-        for error in exc.errors():
-            if _lines_for(error, document) in flagged:
-                continue  # the strict-YAML problem on that line already says what to fix
-            problems.append(f"{path}:{_lines_for(error, document)}: {_describe_error(error)}")
-        return None
+    # strict-YAML problems and schema problems are reported together, in one pass
+    validated, found = validate_document(
+        parsed,
+        model,
+        describe=lambda error, _data: _describe_error(error),
+        context=context,
+        skip=_tagged,
+    )
+    problems.extend(found[len(parsed.problems) :])
+    return None if validated is None else LoadedFile(path, validated, parsed.yaml)
 
 
 def load_rule_files(directory: str | Path) -> LoadedRules:

@@ -397,7 +397,7 @@ def test_rules_diff_command(rules_copy: Path) -> None:
 def test_batch_shows_a_progress_bar_on_large_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hf_triage._cli_cohort as cli_cohort
+    import hf_triage.cli._batch as cli_cohort
 
     monkeypatch.setattr(cli_cohort, "PROGRESS_BYTES", 0)
     result = runner.invoke(app, ["batch", str(EXAMPLE_COHORT), "-o", str(tmp_path / "o.csv")])

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ._domain import Scalar
+from .._domain import Scalar
 
 __all__ = ["Admission", "Course", "Ending", "MonthlyIntensity", "course_facts", "months_between"]
 

@@ -1,0 +1,333 @@
+"""The one document loader: a file (or ``-`` for standard input) -> strict YAML -> pydantic.
+
+Every YAML or JSON document hf_triage reads — rule files, case files, municipality profiles,
+assessments and course records — comes through here, so the same guarantees hold for all:
+
+- ``-`` means standard input, everywhere;
+- only regular files are read: a FIFO, a device or a directory is refused *before* reading, so
+  ``/dev/zero`` cannot exhaust memory and a FIFO without a writer cannot hang the process;
+- at most ``MAX_BYTES`` are read (the strict reader's own limit);
+- the text is parsed by the strict YAML reader (``_yaml.parse_yaml``), then validated with a
+  pydantic model, and every problem — YAML and schema alike — is reported in one pass as
+  ``file:line: key: message``, so that policy staff see everything to fix at once (STYLE.md).
+
+Problems are returned as lines; ``load_document`` raises them as one error of the caller's
+class (``RuleError``, ``MunicipalityError``, ``AssessmentError``, ``CourseError``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TextIO, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ._exceptions import _WithProblems
+from ._yaml import MAX_BYTES, YamlDocument, parse_yaml
+
+__all__ = [
+    "MAX_BYTES",
+    "SHOWN",
+    "STDIN",
+    "Document",
+    "Unreadable",
+    "describe_error",
+    "line_of_error",
+    "load_document",
+    "open_text",
+    "parse_document",
+    "read_mapping",
+    "read_text",
+    "shown_value",
+    "source_name",
+    "validate_document",
+]
+
+#: the name that means standard input
+STDIN = "-"
+
+M = TypeVar("M", bound=BaseModel)
+
+#: describes one pydantic error (``error``) of the document data (``data``) in words
+Describe = Callable[[Any, Any], str]
+
+
+class Unreadable(Exception):
+    """A source that cannot be read: its reason in words (not a TriageError: callers word it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def source_name(source: str | Path) -> str:
+    """How a source is named in messages: its path, or ``<stdin>`` for ``-``."""
+    return "<stdin>" if str(source) == STDIN else str(source)
+
+
+def _decode(raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"it is not UTF-8 text (byte {exc.start})") from None
+
+
+def _read_stdin() -> str:
+    stream = sys.stdin
+    if stream is None:
+        raise Unreadable("there is no standard input")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            return _decode(buffer.read(MAX_BYTES + 1))
+        text = stream.read(MAX_BYTES + 1)
+    except (OSError, ValueError) as exc:  # closed or unreadable standard input
+        raise Unreadable(f"standard input cannot be read ({type(exc).__name__})") from None
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"it is not UTF-8 text (byte {exc.start})") from None
+    if not isinstance(text, str):
+        return _decode(bytes(text))
+    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+        raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
+    return text
+
+
+def _refuse_special(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise Unreadable("it is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise Unreadable(f"it is {kind}, not a regular file: give a file, or '-' for stdin")
+
+
+def _open_regular(path: Path) -> int:
+    """A read-only descriptor of a regular file; a FIFO, device or directory is refused before
+    a byte is read. Opening is non-blocking, so a FIFO swapped in after the check cannot hang."""
+    try:
+        # stat first: a directory cannot be opened on every platform, a FIFO blocks on open
+        _refuse_special(path.stat().st_mode)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise Unreadable("no such file") from None
+    except PermissionError:
+        raise Unreadable("permission denied") from None
+    except OSError as exc:  # a symlink loop, a name too long, ...
+        raise Unreadable(exc.strerror or type(exc).__name__) from None
+    try:
+        _refuse_special(os.fstat(fd).st_mode)  # the file may have been swapped since the stat
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_text(source: str | Path) -> str:
+    """The text of a regular file, or of standard input for ``-``, at most ``MAX_BYTES``.
+
+    Raises ``Unreadable`` with the reason. A FIFO, device or directory is refused before a
+    byte is read; opening is non-blocking, so a FIFO without a writer cannot hang.
+    """
+    if str(source) == STDIN:
+        return _read_stdin()
+    fd = _open_regular(Path(source))
+    try:
+        if os.fstat(fd).st_size > MAX_BYTES:
+            raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise Unreadable(exc.strerror or type(exc).__name__) from None
+    finally:
+        os.close(fd)
+    return _decode(raw)
+
+
+def open_text(source: str | Path) -> TextIO:
+    """A text stream over a regular file, or standard input for ``-``, for a table read row by
+    row (a course CSV): larger than ``MAX_BYTES`` is allowed, a FIFO, device or directory is
+    refused before reading, exactly as in ``read_text``. Raises ``Unreadable``."""
+    if str(source) == STDIN:
+        if sys.stdin is None:
+            raise Unreadable("there is no standard input")
+        return sys.stdin
+    fd = _open_regular(Path(source))
+    return open(fd, encoding="utf-8", newline="")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source read and parsed: its data and line map, or the problems that stopped it."""
+
+    name: str
+    #: ``None`` when the source could not be read
+    yaml: YamlDocument | None
+    #: every problem so far, each ``file:line: message``
+    problems: tuple[str, ...]
+
+    @property
+    def data(self) -> Any:
+        return self.yaml.data if self.yaml is not None else None
+
+    def line_of(self, *path: str | int) -> int:
+        return self.yaml.line_of(path) if self.yaml is not None else 1
+
+    @property
+    def parsed(self) -> bool:
+        """Whether there is data to validate (even if the YAML had problems, e.g. a duplicate)."""
+        return self.yaml is not None and not (self.yaml.data is None and self.yaml.problems)
+
+
+def parse_document(source: str | Path, what: str) -> Document:
+    """Read ``source`` (a path, or ``-`` for stdin) and parse it strictly; never raises.
+
+    ``what`` names the document in the message when it cannot be read, e.g. "case file".
+    """
+    name = source_name(source)
+    try:
+        text = read_text(source)
+    except Unreadable as exc:
+        return Document(name, None, (f"{name}:1: cannot read the {what}: {exc.reason}",))
+    document = parse_yaml(text)
+    return Document(
+        name, document, tuple(f"{name}:{p.line}: {p.message}" for p in document.problems)
+    )
+
+
+def line_of_error(
+    error: Any, document: YamlDocument, skip: Callable[[Any], bool] | None = None
+) -> int:
+    """The line a pydantic error points at: its value's line, or for a missing key its parent's.
+
+    ``skip`` drops location parts that are not in the document (e.g. union tags).
+    """
+    loc = tuple(part for part in error["loc"] if skip is None or not skip(part))
+    if error["type"] == "missing":
+        loc = loc[:-1]
+    return document.line_of(loc)
+
+
+#: characters of an offending value shown in a message (never more of the input than that)
+SHOWN = 40
+
+
+def shown_value(value: Any) -> str | None:
+    """The offending value for a message, cut short; ``None`` for a list, mapping or object
+    (its content is not echoed)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value) if value is not None else None
+    if isinstance(value, (str, int, float)):
+        try:
+            text = repr(value)
+        except ValueError:  # an int of more than 4,300 digits
+            return "a very large number"
+        return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+    return None
+
+
+def describe_error(error: Any, data: Any = None) -> str:
+    """``key: message`` for one pydantic error, with the offending value cut short and the
+    allowed values; an unknown key is named, its value not shown."""
+    loc = tuple(error["loc"])
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key: check the spelling or remove it"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("value_error", "assertion_error", "missing"):
+        return f"{where}: {message}"  # our own messages name the value themselves
+    shown = shown_value(error.get("input"))
+    if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
+        allowed = str(error["ctx"]["expected"]).replace("'", "")
+        return f"{where}: {shown or 'the value'} is not allowed; allowed: {allowed}"
+    return f"{where}: {shown}: {message}" if shown is not None else f"{where}: {message}"
+
+
+def validate_document(
+    document: Document,
+    model: type[M],
+    *,
+    describe: Describe = describe_error,
+    context: Mapping[str, Any] | None = None,
+    skip: Callable[[Any], bool] | None = None,
+    skip_flagged: bool = True,
+) -> tuple[M | None, tuple[str, ...]]:
+    """Validate a parsed document with ``model``: the model, and every problem in one pass.
+
+    The model is returned only when there is no problem at all (YAML or schema). A schema
+    problem on a line that already has a YAML problem is not repeated: the YAML problem
+    already says what to fix there (unless ``skip_flagged`` is false).
+    """
+    problems = list(document.problems)
+    if not document.parsed or document.yaml is None:
+        return None, tuple(problems)
+    yaml = document.yaml
+    try:
+        validated = model.model_validate(yaml.data, context=dict(context) if context else None)
+    except ValidationError as exc:
+        flagged = {p.line for p in yaml.problems} if skip_flagged else set()
+        for error in exc.errors():
+            line = line_of_error(error, yaml, skip)
+            if line not in flagged:
+                problems.append(f"{document.name}:{line}: {describe(error, yaml.data)}")
+        return None, tuple(problems)
+    return (None if problems else validated), tuple(problems)
+
+
+def _raise(error: type[_WithProblems], problems: tuple[str, ...]) -> NoReturn:
+    raise error("; ".join(problems), problems)
+
+
+def _not_a_mapping(document: Document, what: str, example: str) -> str:
+    return (
+        f"{document.name}:1: the {what} must be a mapping of field: value, "
+        f"e.g. '{example}' on its own line"
+    )
+
+
+def load_document(
+    source: str | Path,
+    model: type[M],
+    *,
+    what: str,
+    error: type[_WithProblems],
+    example: str,
+    describe: Describe = describe_error,
+    context: Mapping[str, Any] | None = None,
+) -> M:
+    """Read, parse and validate one document; raise ``error`` listing every problem.
+
+    The message joins the problems with ``; ``; ``error.problems`` holds them one by one.
+    """
+    document = parse_document(source, what)
+    if document.parsed and not isinstance(document.data, dict):
+        _raise(error, (*document.problems, _not_a_mapping(document, what, example)))
+    validated, problems = validate_document(document, model, describe=describe, context=context)
+    if validated is None:
+        _raise(error, problems)
+    assert validated is not None
+    return validated
+
+
+def read_mapping(
+    source: str | Path, *, what: str, error: type[_WithProblems], example: str
+) -> tuple[dict[str, Any], Document]:
+    """Read and parse one document that must be a mapping, for a caller that validates it
+    itself (an assessment goes through ``triage``'s own validation, on the hot path's terms).
+
+    Raises ``error`` listing every reading and YAML problem, each with ``file:line``.
+    """
+    document = parse_document(source, what)
+    if document.problems:
+        _raise(error, document.problems)
+    if not isinstance(document.data, dict):
+        _raise(error, (_not_a_mapping(document, what, example),))
+    return document.data, document

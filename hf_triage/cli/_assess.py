@@ -1,0 +1,48 @@
+"""``hf-triage assess``: one assessment file (or stdin) -> a recommendation."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from .._exceptions import TriageError
+from ._common import Lang, LangOption, MunicipalityOption, RulesOption, fail, load_compiled
+
+__all__ = ["assess"]
+
+
+def assess(
+    file: Annotated[str, typer.Argument(help="YAML or JSON assessment file, '-' for stdin.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    lang: LangOption = Lang.da,
+    rules: RulesOption = None,
+    municipality: MunicipalityOption = None,
+    engine: Annotated[str, typer.Option("--engine", help="builtin or durable.")] = "builtin",
+) -> None:
+    """Recommend a support method for one assessment."""
+    from .._api import triage
+    from .._documents import read_mapping
+    from .._exceptions import AssessmentError
+    from .._municipality import load_municipality
+
+    try:
+        data, _ = read_mapping(
+            file, what="assessment", error=AssessmentError, example="complexity: moderate"
+        )
+        # the same loader as batch and rules diff: the same profile is worded the same
+        profile = load_municipality(municipality) if municipality is not None else None
+        rec = triage(
+            data, rules=load_compiled(rules), municipality=profile, lang=lang.value, engine=engine
+        )
+    except TriageError as exc:
+        fail(str(exc))
+    if json_out:
+        typer.echo(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from .._render import recommendation_rich
+
+    Console().print(recommendation_rich(rec))

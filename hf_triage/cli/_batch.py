@@ -1,0 +1,88 @@
+"""``hf-triage batch``: triage every citizen of a cohort file, write the results and a report.
+
+A thin shell: the work is done by ``triage_file`` and ``cohort_report``. Invalid input (an
+unreadable file, a misspelt column, a bad municipality profile, rules that do not load) exits 2
+with one line on standard error; rows with errors in the data do not: they are reported in the
+output's ``error`` column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .._exceptions import TriageError
+from ._common import Lang, LangOption, MunicipalityOption, RulesOption, fail, load_compiled
+
+__all__ = ["PROGRESS_BYTES", "batch"]
+
+#: input files larger than this get a progress bar
+PROGRESS_BYTES = 5_000_000
+
+
+def batch(
+    source: Annotated[
+        Path, typer.Argument(help="Cohort file: .csv, .parquet or .jsonl (one row a citizen).")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Output file (.csv, .parquet or .jsonl)."),
+    ],
+    municipality: MunicipalityOption = None,
+    report: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--report", help="Also write the cohort report as HTML to this file."),
+    ] = None,
+    rules: RulesOption = None,
+    lang: LangOption = Lang.da,
+) -> None:
+    """Triage every citizen of a cohort file; blank cells mean unknown.
+
+    OUT gets the input columns plus method, possible_methods, missing, warning_codes,
+    reason_ids (lists joined with ';') and error (a row that could not be triaged).
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from .._batch import triage_file
+    from .._cohort import cohort_report
+    from .._municipality import load_municipality
+
+    try:
+        profile = load_municipality(municipality) if municipality is not None else None
+        compiled = load_compiled(rules)
+        large = source.is_file() and source.stat().st_size > PROGRESS_BYTES
+        console = Console(stderr=True)
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rows]:,} rows"),
+            console=console,
+            transient=True,
+            disable=not large,
+        ) as progress:
+            task = progress.add_task(f"triage {source.name}", total=1.0, rows=0)
+
+            def on_progress(share: float, rows: int) -> None:
+                progress.update(task, completed=share, rows=rows)
+
+            results = triage_file(
+                source,
+                output,
+                rules=compiled,
+                municipality=profile,
+                on_progress=on_progress,
+            )
+        summary = cohort_report(results, profile, lang=lang.value)
+        if report is not None:
+            report.write_text(summary.to_html(), encoding="utf-8")
+    except (TriageError, OSError, ImportError) as exc:
+        fail(str(exc))
+    counts = ", ".join(f"{k} {v}" for k, v in summary.methods.items())
+    typer.echo(
+        f"{summary.rows} rows -> {output}: {counts}, errors {summary.error_count}"
+        + (f"; report: {report}" if report is not None else "")
+    )

@@ -1,0 +1,98 @@
+"""``hf-triage review``: follow-up signals for one course record, or for a CSV of courses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .._exceptions import TriageError
+from ._common import JsonOption, Lang, LangOption, RulesOption, fail, load_compiled
+
+__all__ = ["review"]
+
+
+def review(
+    file: Annotated[
+        str,
+        typer.Argument(help="YAML or JSON course record, '-' for stdin, or a CSV of courses."),
+    ],
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", help="The date to review on, YYYY-MM-DD (default: today)."),
+    ] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = Lang.da,
+    rules: RulesOption = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="For a CSV of courses: write the results here."),
+    ] = None,
+) -> None:
+    """Follow-up signals for a course of support (re-visitation, continuity, ending).
+
+    Given a CSV of courses (one row a course), every row is reviewed: OUT gets citizen_id,
+    method, signals (codes joined with ';') and error; a summary is printed.
+    """
+    from .._documents import read_mapping
+    from .._exceptions import CourseError
+    from .._followup import review_course
+
+    try:
+        day = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        fail(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+    if file.endswith(".csv"):
+        _review_csv(file, day, rules, lang.value, output, json_out)
+        return
+    try:
+        data, _ = read_mapping(file, what="course record", error=CourseError, example="method: ICM")
+        result = review_course(data, today=day, rules=load_compiled(rules), lang=lang.value)
+    except TriageError as exc:
+        fail(str(exc))
+    if json_out:
+        typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    da = lang.value == "da"
+    head = f"{'Opfølgning' if da else 'Follow-up'}: {result.method}, {result.today.isoformat()}"
+    typer.echo(head)
+    if not result.signals:
+        typer.echo("  " + ("Ingen signaler." if da else "No signals."))
+    for signal in result.signals:
+        typer.echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
+
+
+def _review_csv(
+    source: str,
+    day: dt.date,
+    rules_dir: Path | None,
+    lang: str,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    from .._followup import FollowupSummary, read_course_file, write_course_results
+
+    try:
+        rows, reviews = read_course_file(
+            source, today=day, rules=load_compiled(rules_dir), lang=lang
+        )
+        if output is not None:
+            write_course_results(rows, output)
+    except TriageError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{output}: cannot write the results: {exc.strerror or type(exc).__name__}")
+    summary = FollowupSummary.from_reviews(reviews)
+    if as_json:
+        typer.echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
+        return
+    errors = sum(1 for r in rows if r["error"])
+    typer.echo(
+        f"{len(rows)} {'forløb' if lang == 'da' else 'courses'}, "
+        f"{errors} {'med fejl' if lang == 'da' else 'with errors'}"
+    )
+    for line in summary.lines(lang):
+        typer.echo("  " + line)

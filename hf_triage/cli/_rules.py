@@ -1,0 +1,116 @@
+"""``hf-triage rules ...``: check, test, describe and compare rule sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .._exceptions import TriageError
+from ._common import (
+    JsonOption,
+    Lang,
+    LangOption,
+    MunicipalityOption,
+    fail,
+    fail_listing,
+    finish,
+    load_compiled,
+)
+
+__all__ = ["rules_check", "rules_diff", "rules_schema", "rules_test"]
+
+DirArgument = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Argument(help="Rule directory (default: the shipped rules)."),
+]
+
+
+def rules_check(
+    rules_dir: DirArgument = None, json_out: JsonOption = False, lang: LangOption = Lang.da
+) -> None:
+    """Verify a rule set exhaustively: gaps, monotonicity, invariance, dead criteria.
+
+    Exit 0 when clean, 1 with findings, 2 when the rules do not load.
+    """
+    from .._check import check_rules, render_report
+
+    try:
+        compiled = load_compiled(rules_dir)
+    except TriageError as exc:
+        fail_listing(exc)
+    report = check_rules(compiled)
+    finish(report, render_report(report, lang.value), json_out)
+
+
+def rules_test(
+    rules_dir: DirArgument = None, json_out: JsonOption = False, lang: LangOption = Lang.da
+) -> None:
+    """Run the policy test cases in DIR/tests: each an assessment and its expected outcome.
+
+    Exit 0 when every case passes, 1 when some fail, 2 when the rules or cases do not load.
+    """
+    from .._cases import render_case_report, run_cases
+
+    try:
+        report = run_cases(load_compiled(rules_dir))
+    except TriageError as exc:
+        fail_listing(exc)
+    finish(report, render_case_report(report, lang.value), json_out)
+
+
+def rules_schema(
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of the rule files (for editor completion and validation)."""
+    from .._schema import rule_file_schema
+
+    text = json.dumps(rule_file_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The rule directory before the change.")],
+    new: Annotated[Path, typer.Argument(help="The rule directory after the change.")],
+    cohort: Annotated[
+        Path, typer.Option("--cohort", help="Cohort file (.csv, .parquet or .jsonl).")
+    ],
+    municipality: MunicipalityOption = None,
+    json_out: JsonOption = False,
+    html: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--html", help="Also write the comparison as HTML to this file."),
+    ] = None,
+    lang: LangOption = Lang.da,
+) -> None:
+    """Which citizens change recommendation between two rule versions, and how the method
+    distribution and the staffing need shift."""
+    from .._cohort import diff_rules
+    from .._municipality import load_municipality
+
+    try:
+        result = diff_rules(
+            cohort,
+            load_compiled(old),
+            load_compiled(new),
+            municipality=load_municipality(municipality) if municipality is not None else None,
+            lang=lang.value,
+        )
+        if html is not None:
+            html.write_text(
+                "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+                + result.to_html()
+                + "</body></html>",
+                encoding="utf-8",
+            )
+    except (TriageError, OSError, ImportError) as exc:
+        fail(str(exc))
+    typer.echo(result.to_json() if json_out else result.to_text())
