@@ -43,6 +43,7 @@ __all__ = [
     "parse_document",
     "read_mapping",
     "read_text",
+    "require_regular",
     "shown_value",
     "source_name",
     "validate_document",
@@ -104,7 +105,7 @@ def _refuse_special(mode: int) -> None:
         raise Unreadable("it is a directory, not a file")
     if not stat.S_ISREG(mode):
         kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
-        raise Unreadable(f"it is {kind}, not a regular file: give a file, or '-' for stdin")
+        raise Unreadable(f"it is {kind}, not a regular file: give a file")
 
 
 def _open_regular(path: Path) -> int:
@@ -161,6 +162,17 @@ def open_text(source: str | Path) -> TextIO:
         return sys.stdin
     fd = _open_regular(Path(source))
     return open(fd, encoding="utf-8", newline="")
+
+
+def require_regular(source: str | Path, *, what: str, error: type[_WithProblems]) -> None:
+    """Refuse a source that is not a regular file (a FIFO, a device, a directory, missing)
+    before another reader opens it; ``-`` (standard input) passes. Raises ``error``."""
+    if str(source) == STDIN:
+        return
+    try:
+        os.close(_open_regular(Path(source)))
+    except Unreadable as exc:
+        _raise(error, (f"{source_name(source)}: cannot read the {what}: {exc.reason}",))
 
 
 @dataclass(frozen=True)

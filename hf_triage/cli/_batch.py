@@ -48,9 +48,13 @@ def batch(
 
     from .._batch import triage_file
     from .._cohort import cohort_report
+    from .._documents import require_regular
+    from .._exceptions import AssessmentError
     from .._municipality import load_municipality
 
     try:
+        # a FIFO or a device would hang or exhaust the reader: refused before it opens
+        require_regular(source, what="cohort", error=AssessmentError)
         profile = load_municipality(municipality) if municipality is not None else None
         compiled = load_compiled(rules)
         large = source.is_file() and source.stat().st_size > PROGRESS_BYTES

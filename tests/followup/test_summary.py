@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,80 @@ def test_cohort_report_has_the_followup_section() -> None:
     assert report.to_dict()["followup"]["cti_revisit_share"] == 1.0
     assert "Follow-up" in report.to_html(charts=False)
     assert cohort_report(frame).to_dict()["followup"] is None
+
+
+def _flip_flags(rules: Path) -> None:
+    """Edited follow-up rules: 'need beyond nine months' no longer counts as re-visitation,
+    'plan the ending' does."""
+    path = rules / "followup.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "  - code: cti-need-beyond-nine-months\n    revisitation: true\n"
+    assert old in text
+    text = text.replace(old, "  - code: cti-need-beyond-nine-months\n    revisitation: false\n")
+    old = "  - code: cti-plan-ending\n"
+    assert old in text
+    text = text.replace(old, old + "    revisitation: true\n")
+    path.write_text(text, encoding="utf-8")
+
+
+def test_signals_carry_the_flags_of_the_rules_that_raised_them(rules_copy: Path) -> None:
+    _flip_flags(rules_copy)
+    edited = load_rules(rules_copy)
+    beyond = {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": True}
+    ending = {"method": "CTI", "start_date": "2026-03-02"}
+    shipped_review = review_course(beyond, today=TODAY)
+    assert [s.revisitation for s in shipped_review.signals] == [True]
+    assert [s.revisitation for s in review_course(beyond, today=TODAY, rules=edited).signals] == [
+        False
+    ]
+    assert [s.revisitation for s in review_course(ending, today=TODAY, rules=edited).signals] == [
+        True
+    ]
+
+
+def test_summary_counts_with_the_edited_rules_not_the_shipped_ones(rules_copy: Path) -> None:
+    # regression: the summary read the 'revisitation' flags of default_rules(), so a
+    # municipality's edited followup.yaml was counted with the shipped flags
+    _flip_flags(rules_copy)
+    edited = load_rules(rules_copy)
+    courses = [
+        {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": True},
+        {"method": "CTI", "start_date": "2026-03-02"},
+        {"method": "CTI", "start_date": "2026-03-10"},
+        {"method": "CTI", "start_date": "2026-07-02"},
+    ]
+    reviews = [review_course(c, today=TODAY, rules=edited) for c in courses]
+    assert [r.signal_codes for r in reviews] == [
+        ["cti-need-beyond-nine-months"],
+        ["cti-plan-ending"],
+        ["cti-plan-ending"],
+        [],
+    ]
+    summary = FollowupSummary.from_reviews(reviews)
+    assert summary.revisit == {"CTI": 2}  # the shipped flags would give 1
+    assert summary.cti_revisit_share == 0.5
+    # the rules argument (kept for compatibility) does not change the count
+    assert FollowupSummary.from_reviews(reviews, load_rules(RULES)) == summary
+
+
+def test_cohort_report_counts_with_the_edited_rules(rules_copy: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    from hf_triage import cohort_report, triage_frame
+
+    _flip_flags(rules_copy)
+    edited = load_rules(rules_copy)
+    frame = triage_frame(pd.DataFrame({"complexity": ["mild"], "service_use": ["significant"]}))
+    _, reviews = review_course_rows(
+        [
+            {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": "true"},
+            {"method": "CTI", "start_date": "2026-03-02"},
+            {"method": "CTI", "start_date": "2026-03-10"},
+        ],
+        today=TODAY,
+        rules=edited,
+    )
+    report = cohort_report(frame, reviews=reviews, lang="en")
+    assert report.followup is not None
+    assert report.followup.revisit == {"CTI": 2}  # the shipped flags would give 1
+    assert report.followup.signals == {"cti-need-beyond-nine-months": 1, "cti-plan-ending": 2}
+    assert "2 of 3" in report.to_text()
