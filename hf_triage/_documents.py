@@ -18,6 +18,7 @@ class (``RuleError``, ``MunicipalityError``, ``AssessmentError``, ``CourseError`
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Mapping
@@ -39,9 +40,9 @@ __all__ = [
     "describe_error",
     "line_of_error",
     "load_document",
+    "not_a_mapping",
     "open_text",
     "parse_document",
-    "read_mapping",
     "read_text",
     "require_regular",
     "shown_value",
@@ -214,16 +215,29 @@ def parse_document(source: str | Path, what: str) -> Document:
     )
 
 
+#: a cross-field problem raised for the whole model names its field first: "ending.date (…"
+_LEADING_PATH = re.compile(r"^([a-z_]+(?:\.[a-z0-9_]+)*)[ :]")
+
+
+def _path_part(part: str) -> str | int:
+    return int(part) if part.isdigit() else part
+
+
 def line_of_error(
     error: Any, document: YamlDocument, skip: Callable[[Any], bool] | None = None
 ) -> int:
-    """The line a pydantic error points at: its value's line, or for a missing key its parent's.
+    """The line a pydantic error points at: its value's line, or for a missing key its parent's;
+    for a problem of the whole model, the line of the field its message starts with.
 
     ``skip`` drops location parts that are not in the document (e.g. union tags).
     """
     loc = tuple(part for part in error["loc"] if skip is None or not skip(part))
     if error["type"] == "missing":
         loc = loc[:-1]
+    if not loc:
+        match = _LEADING_PATH.match(str(error["msg"]).removeprefix("Value error, "))
+        if match:
+            loc = tuple(_path_part(p) for p in match.group(1).split("."))
     return document.line_of(loc)
 
 
@@ -249,8 +263,10 @@ def describe_error(error: Any, data: Any = None) -> str:
     """``key: message`` for one pydantic error, with the offending value cut short and the
     allowed values; an unknown key is named, its value not shown."""
     loc = tuple(error["loc"])
-    where = ".".join(str(p) for p in loc) or "(top level)"
+    where = ".".join(str(p) for p in loc)
     kind = error["type"]
+    if not where:  # a problem of the whole document: its message names the fields
+        return str(error["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         return f"{where}: unknown key: check the spelling or remove it"
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -298,7 +314,8 @@ def _raise(error: type[_WithProblems], problems: tuple[str, ...]) -> NoReturn:
     raise error("; ".join(problems), problems)
 
 
-def _not_a_mapping(document: Document, what: str, example: str) -> str:
+def not_a_mapping(document: Document, what: str, example: str) -> str:
+    """The problem of a document that is not a mapping of field: value."""
     return (
         f"{document.name}:1: the {what} must be a mapping of field: value, "
         f"e.g. '{example}' on its own line"
@@ -321,25 +338,9 @@ def load_document(
     """
     document = parse_document(source, what)
     if document.parsed and not isinstance(document.data, dict):
-        _raise(error, (*document.problems, _not_a_mapping(document, what, example)))
+        _raise(error, (*document.problems, not_a_mapping(document, what, example)))
     validated, problems = validate_document(document, model, describe=describe, context=context)
     if validated is None:
         _raise(error, problems)
     assert validated is not None
     return validated
-
-
-def read_mapping(
-    source: str | Path, *, what: str, error: type[_WithProblems], example: str
-) -> tuple[dict[str, Any], Document]:
-    """Read and parse one document that must be a mapping, for a caller that validates it
-    itself (an assessment goes through ``triage``'s own validation, on the hot path's terms).
-
-    Raises ``error`` listing every reading and YAML problem, each with ``file:line``.
-    """
-    document = parse_document(source, what)
-    if document.problems:
-        _raise(error, document.problems)
-    if not isinstance(document.data, dict):
-        _raise(error, (_not_a_mapping(document, what, example),))
-    return document.data, document

@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from hf_triage import MunicipalityError, RuleError, load_rules
+from hf_triage._assessments import load_assessment
 from hf_triage._cases import load_cases
 from hf_triage._documents import (
     MAX_BYTES,
@@ -18,7 +19,6 @@ from hf_triage._documents import (
     Unreadable,
     load_document,
     parse_document,
-    read_mapping,
     read_text,
     require_regular,
 )
@@ -148,7 +148,7 @@ def test_the_document_must_be_a_mapping(tmp_path: Path, text: str) -> None:
     path = tmp_path / "a.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(AssessmentError, match=r"a\.yaml:1: the assessment must be a mapping"):
-        read_mapping(path, what="assessment", error=AssessmentError, example="complexity: mild")
+        load_assessment(path)
     with pytest.raises(AssessmentError, match=r"a\.yaml:1: the profile must be a mapping"):
         load_document(path, Profile, what="profile", error=AssessmentError, example="name: x")
 
@@ -173,3 +173,29 @@ def test_municipality_error_is_raised_for_a_profile(tmp_path: Path) -> None:
 
     with pytest.raises(MunicipalityError, match="cannot read the municipality profile"):
         load_municipality(tmp_path)
+
+
+def test_an_assessment_file_names_the_line_of_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "citizen.yaml"
+    path.write_text(
+        "complexity: huge\nconsent: no\ndimensions:\n  network: 7\ndiagnosis: secret\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssessmentError) as raised:
+        load_assessment(path)
+    problems = raised.value.problems
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        f"{path}:2",  # the ambiguous 'no' (its value problem is not repeated)
+        f"{path}:1",
+        f"{path}:4",
+        f"{path}:5",
+    ]
+    assert "'huge' is not allowed" in problems[1]
+    assert "dimensions.network" in problems[2]
+    assert "diagnosis" in problems[3] and "secret" not in str(raised.value)
+
+
+def test_a_valid_assessment_file_is_returned_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "citizen.json"
+    path.write_text('{"complexity": "mild", "dimensions": {"network": 2}}', encoding="utf-8")
+    assert load_assessment(path) == {"complexity": "mild", "dimensions": {"network": 2}}

@@ -10,7 +10,15 @@
 from __future__ import annotations
 
 from .._exceptions import CourseError
-from ._course import Admission, Course, Ending, MonthlyIntensity, course_facts, months_between
+from ._course import (
+    Admission,
+    Course,
+    Ending,
+    MonthlyIntensity,
+    course_facts,
+    load_course,
+    months_between,
+)
 from ._review import CourseReview, CourseSignal, review_course, review_courses, signal_codes
 from ._rows import (
     COURSE_COLUMNS,
@@ -38,6 +46,7 @@ __all__ = [
     "MonthlyIntensity",
     "course_facts",
     "course_from_row",
+    "load_course",
     "months_between",
     "read_course_file",
     "review_course",

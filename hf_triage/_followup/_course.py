@@ -22,13 +22,22 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .._domain import Scalar
 
-__all__ = ["Admission", "Course", "Ending", "MonthlyIntensity", "course_facts", "months_between"]
+__all__ = [
+    "Admission",
+    "Course",
+    "Ending",
+    "MonthlyIntensity",
+    "course_facts",
+    "load_course",
+    "months_between",
+]
 
 _MODEL = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, strict=True)
 
@@ -222,3 +231,16 @@ def course_facts(course: Course, today: dt.date) -> dict[str, Scalar]:
         if ending.stable_since is not None:
             facts["stable_days"] = (ending.date - ending.stable_since).days
     return facts
+
+
+def load_course(source: str | Path) -> Course:
+    """Read one course record (strict YAML or JSON; ``-`` is stdin) and validate it.
+
+    Raises ``CourseError`` listing every problem, each as ``file:line: field: message``.
+    """
+    from .._documents import load_document
+    from .._exceptions import CourseError
+
+    return load_document(
+        source, Course, what="course record", error=CourseError, example="method: ICM"
+    )

@@ -23,14 +23,11 @@ def assess(
 ) -> None:
     """Recommend a support method for one assessment."""
     from .._api import triage
-    from .._documents import read_mapping
-    from .._exceptions import AssessmentError
+    from .._assessments import load_assessment
     from .._municipality import load_municipality
 
     try:
-        data, _ = read_mapping(
-            file, what="assessment", error=AssessmentError, example="complexity: moderate"
-        )
+        data = load_assessment(file)
         # the same loader as batch and rules diff: the same profile is worded the same
         profile = load_municipality(municipality) if municipality is not None else None
         rec = triage(

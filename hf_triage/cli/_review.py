@@ -37,9 +37,7 @@ def review(
     Given a CSV of courses (one row a course), every row is reviewed: OUT gets citizen_id,
     method, signals (codes joined with ';') and error; a summary is printed.
     """
-    from .._documents import read_mapping
-    from .._exceptions import CourseError
-    from .._followup import review_course
+    from .._followup import load_course, review_course
 
     try:
         day = dt.date.fromisoformat(today) if today else dt.date.today()
@@ -49,8 +47,8 @@ def review(
         _review_csv(file, day, rules, lang.value, output, json_out)
         return
     try:
-        data, _ = read_mapping(file, what="course record", error=CourseError, example="method: ICM")
-        result = review_course(data, today=day, rules=load_compiled(rules), lang=lang.value)
+        course = load_course(file)
+        result = review_course(course, today=day, rules=load_compiled(rules), lang=lang.value)
     except TriageError as exc:
         fail(str(exc))
     if json_out:

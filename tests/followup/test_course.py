@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from hf_triage._followup import Course, CourseError, course_facts, months_between, review_course
+from hf_triage._followup import (
+    Course,
+    CourseError,
+    course_facts,
+    load_course,
+    months_between,
+    review_course,
+)
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -116,3 +124,40 @@ def test_last_contact_after_today_is_an_error() -> None:
         review_course(
             {"method": "ICM", "start_date": "2025-01-01", "last_contact": "2026-12-24"}, today=TODAY
         )
+
+
+def test_a_course_file_names_the_line_of_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "course.yaml"
+    path.write_text(
+        'method: XYZ\nstart_date: "2026/01/01"\nadmissions:\n'
+        '  - {kind: prison, start: "2026-01-01", planned_end: "2025-12-01"}\nnote: private\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CourseError) as raised:
+        load_course(path)
+    assert raised.value.problems == (
+        f"{path}:1: method: 'XYZ' is not allowed; allowed: CTI, ICM or ACT",
+        f"{path}:2: start_date: '2026/01/01' is not a date; write YYYY-MM-DD, e.g. 2026-11-24",
+        f"{path}:5: note: unknown key: check the spelling or remove it",
+    )
+    assert "private" not in str(raised.value)
+
+
+def test_a_cross_field_problem_names_the_line_of_its_field(tmp_path: Path) -> None:
+    path = tmp_path / "course.yaml"
+    path.write_text(
+        'method: ICM\nstart_date: "2026-01-01"\nadmissions:\n'
+        '  - {kind: prison, start: "2026-01-01", planned_end: "2025-12-01"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CourseError) as raised:
+        load_course(path)
+    assert raised.value.problems == (
+        f"{path}:4: admissions.0: planned_end (2025-12-01) is before it starts (2026-01-01)",
+    )
+
+
+def test_a_course_file_is_a_course(tmp_path: Path) -> None:
+    path = tmp_path / "course.yaml"
+    path.write_text('method: ICM\nstart_date: "2025-06-01"\n', encoding="utf-8")
+    assert load_course(path) == Course(method="ICM", start_date=dt.date(2025, 6, 1))
