@@ -32,11 +32,11 @@ def load_assessment(source: str | Path) -> dict[str, Any]:
         raise AssessmentError("; ".join(document.problems), document.problems)
     data = document.data
     if not isinstance(data, dict):
-        problems = (
+        refused = (
             *document.problems,
             not_a_mapping(document, "assessment", "complexity: moderate"),
         )
-        raise AssessmentError("; ".join(problems), problems)
+        raise AssessmentError("; ".join(refused), refused)
     problems = list(document.problems)
     flagged = {p.line for p in document.yaml.problems}
     _, found = validate_mapping(data)
