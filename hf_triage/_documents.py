@@ -89,13 +89,11 @@ def _read_stdin() -> str:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
             return _decode(buffer.read(MAX_BYTES + 1))
-        text = stream.read(MAX_BYTES + 1)
+        text = str(stream.read(MAX_BYTES + 1))
+    except UnicodeDecodeError as exc:  # a text stream without a buffer (a ValueError: first)
+        raise Unreadable(f"it is not UTF-8 text (byte {exc.start})") from None
     except (OSError, ValueError) as exc:  # closed or unreadable standard input
         raise Unreadable(f"standard input cannot be read ({type(exc).__name__})") from None
-    except UnicodeDecodeError as exc:
-        raise Unreadable(f"it is not UTF-8 text (byte {exc.start})") from None
-    if not isinstance(text, str):
-        return _decode(bytes(text))
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
     return text
@@ -248,9 +246,7 @@ SHOWN = 40
 def shown_value(value: Any) -> str | None:
     """The offending value for a message, cut short; ``None`` for a list, mapping or object
     (its content is not echoed)."""
-    if isinstance(value, bool) or value is None:
-        return repr(value) if value is not None else None
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, (str, int, float)):  # bool is an int
         try:
             text = repr(value)
         except ValueError:  # an int of more than 4,300 digits

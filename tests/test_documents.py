@@ -199,3 +199,15 @@ def test_a_valid_assessment_file_is_returned_as_written(tmp_path: Path) -> None:
     path = tmp_path / "citizen.json"
     path.write_text('{"complexity": "mild", "dimensions": {"network": 2}}', encoding="utf-8")
     assert load_assessment(path) == {"complexity": "mild", "dimensions": {"network": 2}}
+
+
+def test_undecodable_text_stdin_is_not_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    class TextOnly:
+        """A text stream without a byte buffer (e.g. a notebook's replaced stdin)."""
+
+        def read(self, size: int = -1) -> str:
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(sys, "stdin", TextOnly())
+    with pytest.raises(Unreadable, match="not UTF-8"):
+        read_text("-")
