@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_facts_of_an_icm_course_with_a_current_prison_term() -> None:
         ),
     ],
 )
-def test_course_values_are_never_guessed(course: dict, named: str) -> None:
+def test_course_values_are_never_guessed(course: dict[str, Any], named: str) -> None:
     record = {"method": "ICM", "start_date": "2025-01-01", **course}
     with pytest.raises(CourseError, match=named):
         review_course(record, today=TODAY)

@@ -47,7 +47,7 @@ def test_course_from_row_reads_every_column() -> None:
         ({"method": "ICM", "start_date": "2026-01-01", "intensity": "2026-03=3"}, "intensity"),
     ],
 )
-def test_bad_course_row_names_the_column(row: dict, named: str) -> None:
+def test_bad_course_row_names_the_column(row: dict[str, str], named: str) -> None:
     with pytest.raises(CourseError, match=named):
         course_from_row(row)
 

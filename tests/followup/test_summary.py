@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,7 +82,7 @@ def test_summary_counts_with_the_edited_rules_not_the_shipped_ones(rules_copy: P
     # municipality's edited followup.yaml was counted with the shipped flags
     _flip_flags(rules_copy)
     edited = load_rules(rules_copy)
-    courses = [
+    courses: list[dict[str, Any]] = [
         {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": True},
         {"method": "CTI", "start_date": "2026-03-02"},
         {"method": "CTI", "start_date": "2026-03-10"},
