@@ -20,7 +20,7 @@ PROGRESS_BYTES = 5_000_000
 
 
 def _municipality(path: Path | None) -> Any:
-    from ._cohort import load_municipality
+    from ._municipality import load_municipality
 
     return load_municipality(path) if path is not None else None
 
@@ -59,8 +59,7 @@ def register(app: typer.Typer, rules_app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-        from ._batch import triage_file
-        from ._cohort import cohort_report
+        from ._cohort import cohort_report, triage_file
         from ._exceptions import TriageError
 
         lang_value = lang.value

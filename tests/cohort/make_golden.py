@@ -1,6 +1,6 @@
 """Write golden/renderings.json from the code as it is (run once on main's f-string HTML).
 
-    python tests/cohort/make_golden.py
+python tests/cohort/make_golden.py
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from variants import GOLDEN, ROOT, edit_rules, renderings  # noqa: E402
+from variants import GOLDEN, ROOT, edit_rules, renderings
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
