@@ -62,11 +62,14 @@ def _shipped_defaults(path: Path) -> tuple[tuple[str, Municipality.Caseload], ..
     try:
         defaults = _Defaults.model_validate(document.data)
     except ValidationError as exc:
-        problems = [
-            f"{path}:{document.line_of(tuple(e['loc']))}: "
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in exc.errors()
-        ]
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            line = document.line_of(loc[:-1] if error["type"] == "missing" else loc)
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key: check the spelling or remove it"
+            problems.append(f"{path}:{line}: {'.'.join(map(str, loc)) or '(top level)'}: {message}")
         raise MunicipalityError("; ".join(problems)) from None
     missing = [m for m in ("CTI", "ICM", "ACT") if m not in defaults.caseload]
     if missing:

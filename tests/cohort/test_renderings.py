@@ -9,6 +9,7 @@ text exactly and HTML by its visible text, in Danish and English.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -51,7 +52,12 @@ def test_every_variant_is_rendered(golden: dict[str, str], now: dict[str, str]) 
 def test_the_visible_text_is_unchanged(
     name: str, golden: dict[str, str], now: dict[str, str]
 ) -> None:
-    assert now[name] == golden[name]
+    assert _fingerprints(now[name]) == _fingerprints(golden[name])
+
+
+def _fingerprints(text: str) -> str:
+    # an edit of the shipped rule files changes their fingerprint, not the rendering
+    return re.sub(r"sha256:[0-9a-f]+", "sha256:<fingerprint>", text)
 
 
 def test_the_comparison_can_fail() -> None:
