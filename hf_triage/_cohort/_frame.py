@@ -63,7 +63,7 @@ def _typed(value: Any) -> Any:
     try:
         hash(value)
     except TypeError:
-        return _Unhashable.wrap(value)
+        return _Unhashable(repr(value), value)
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
     return (type(value), value)

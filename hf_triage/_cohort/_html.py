@@ -12,7 +12,7 @@ from .._domain import METHODS, intensity
 from .._templates import render
 from ._charts import plot_methods, plot_staffing, png_base64
 from ._tally import UNDECIDED
-from ._text import LABELS, SHOWN, fields, fte
+from ._text import LABELS, SHOWN, fields, fte, recommended_labels
 
 if TYPE_CHECKING:
     from ._diff import RulesDiff
@@ -32,7 +32,6 @@ def _crosstab(
     pairs: dict[tuple[str, str], int], t: dict[str, str]
 ) -> list[tuple[str, list[tuple[int, bool]]]]:
     """Rows of recommended against assigned: (label, [(citizens, below the need), ...])."""
-    recommended = [m for m in (*METHODS, UNDECIDED) if any(r == m for r, _ in pairs)]
     return [
         (
             t.get(r, r),
@@ -44,7 +43,7 @@ def _crosstab(
                 for a in METHODS
             ],
         )
-        for r in recommended
+        for r in recommended_labels(pairs)
     ]
 
 

@@ -17,10 +17,9 @@ from .._models import Recommendation
 from ._cells import is_blank, split_list
 from ._many import BatchResult
 
-__all__ = ["NOT_ASSIGNED", "UNDECIDED", "Tally", "tally_frame", "tally_records"]
+__all__ = ["UNDECIDED", "Tally", "assigned_value", "tally_frame", "tally_records"]
 
 UNDECIDED = "undecided"
-NOT_ASSIGNED = "not assigned"
 
 UndecidedKey = tuple[tuple[str, ...], tuple[str, ...]]
 

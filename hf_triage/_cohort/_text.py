@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .._api import LANGS
 from .._domain import FIELDS, METHODS
 from .._exceptions import TriageError
-from ._tally import NOT_ASSIGNED, UNDECIDED
+from ._tally import UNDECIDED
 
 if TYPE_CHECKING:
     from ._diff import RulesDiff
@@ -26,6 +26,7 @@ __all__ = [
     "diff_text",
     "fields",
     "fte",
+    "recommended_labels",
     "report_text",
 ]
 
@@ -40,7 +41,6 @@ LABELS: dict[str, dict[str, str]] = {
         "citizens": "Borgere",
         "share": "Andel",
         UNDECIDED: "Uafklaret",
-        NOT_ASSIGNED: "Ikke tildelt",
         "undecided_h": "Uafklarede sager og de svar, der mangler",
         "missing": "Mangler svar på",
         "possible": "Mulige metoder",
@@ -108,7 +108,6 @@ LABELS: dict[str, dict[str, str]] = {
         "citizens": "Citizens",
         "share": "Share",
         UNDECIDED: "Undecided",
-        NOT_ASSIGNED: "Not assigned",
         "undecided_h": "Undecided cases and the answers they miss",
         "missing": "Answers missing",
         "possible": "Possible methods",
@@ -189,8 +188,13 @@ def fields(names: Iterable[str], t: dict[str, str]) -> str:
     )
 
 
+def recommended_labels(pairs: Mapping[tuple[str, str], int]) -> list[str]:
+    """The rows of the recommended-against-assigned table: the labels that occur, in order."""
+    return [m for m in (*METHODS, UNDECIDED) if any(r == m for r, _ in pairs)]
+
+
 def crosstab_lines(pairs: Mapping[tuple[str, str], int], t: dict[str, str]) -> list[str]:
-    recommended = [m for m in (*METHODS, UNDECIDED) if any(r == m for r, _ in pairs)]
+    recommended = recommended_labels(pairs)
     corner = f"{t['recommended']} / {t['assigned']}"
     head = f"{corner:<24}" + "".join(f"{m:>7}" for m in METHODS)
     lines = [head]
