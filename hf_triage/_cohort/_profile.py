@@ -43,13 +43,13 @@ def profile_of(
     return as_municipality(municipality)
 
 
-class _Defaults(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    caseload: dict[Method, Municipality.Caseload]
-
-
 @cache  # the shipped file does not change while the process runs; read it once
 def _shipped_defaults(path: Path) -> tuple[tuple[str, Municipality.Caseload], ...]:
+    # the model is built here, not at import: a pydantic class costs milliseconds to create
+    class _Defaults(BaseModel):
+        model_config = ConfigDict(frozen=True, extra="forbid")
+        caseload: dict[Method, Municipality.Caseload]
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
