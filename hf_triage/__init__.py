@@ -12,9 +12,17 @@ guidance. The caseworker decides; hf_triage supports the decision.
 from __future__ import annotations
 
 from ._api import default_rules, load_rules, triage
-from ._batch import BatchResult, read_cohort, triage_frame, triage_many
 from ._check import CheckReport, Finding, check_rules
-from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules
+from ._cohort import (
+    BatchResult,
+    CohortReport,
+    RulesDiff,
+    cohort_report,
+    diff_rules,
+    read_cohort,
+    triage_frame,
+    triage_many,
+)
 from ._compile import CompiledRules
 from ._exceptions import AssessmentError, CourseError, MunicipalityError, RuleError, TriageError
 from ._followup import (

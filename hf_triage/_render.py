@@ -1,11 +1,11 @@
-"""Render a Recommendation for people: HTML for notebooks, rich text for the terminal.
+"""Render a Recommendation for people: HTML for notebooks (a jinja2 template, autoescaped),
+rich text for the terminal.
 
 Rendering only shows what the Recommendation holds; no logic lives here.
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,39 +45,10 @@ LABELS["da"]["decides"] = "Sagsbehandleren træffer afgørelsen; dette er en anb
 
 
 def recommendation_html(rec: Recommendation) -> str:
-    t = LABELS[rec.lang]
-    head = (
-        f"<strong>{escape(rec.method)}</strong>"
-        if rec.method
-        else f"<strong>{t['undecided']}</strong> — {t['possible']}: "
-        + escape(", ".join(rec.possible_methods))
-        + f"; {t['missing']}: "
-        + escape(", ".join(rec.missing))
-    )
-    parts = [f"<div class='hf-triage'><h4>{t['title']}: {head}</h4>"]
-    if rec.warnings:
-        parts.append(f"<p><b>{t['warnings']}</b></p><ul>")
-        parts += [
-            f"<li><code>{escape(w.code)}</code> {escape(w.text)} <i>({escape(w.source)})</i></li>"
-            for w in rec.warnings
-        ]
-        parts.append("</ul>")
-    if rec.reasons:
-        parts.append(f"<p><b>{t['reasons']}</b></p><ul>")
-        parts += [
-            f"<li>{escape(r.text)} <i>({escape(r.source)}; {escape(r.rule_id)})</i></li>"
-            for r in rec.reasons
-        ]
-        parts.append("</ul>")
-    if rec.why_not:
-        parts.append(f"<details><summary>{t['why_not']}</summary><ul>")
-        parts += [f"<li><b>{a.method}</b>: {escape(a.text)}</li>" for a in rec.why_not]
-        parts.append("</ul></details>")
-    parts.append(
-        f"<p style='font-size:smaller'>{t['decides']} {t['fingerprint']}: "
-        f"<code>{escape(rec.ruleset_fingerprint[:19])}</code></p></div>"
-    )
-    return "".join(parts)
+    """The recommendation as HTML for a notebook (templates/recommendation.html.j2)."""
+    from ._templates import render
+
+    return render("recommendation.html.j2", rec=rec, t=LABELS[rec.lang])
 
 
 def recommendation_rich(rec: Recommendation) -> RenderableType:

@@ -335,12 +335,31 @@ class Signal(BaseModel):
     )
 
 
+class Share(BaseModel):
+    """A share the sources leave open: a local choice, with its reason."""
+
+    model_config = _STRICT
+    percent: int = Field(ge=1, le=100, description="A share, in per cent")
+    note: Text = Field(description="Why this value: say that it is a local choice")
+
+
+class FollowupSummaryParameters(BaseModel):
+    """How the cohort report sums up the follow-up signals of many courses."""
+
+    model_config = _STRICT
+    many_cti_revisit: Share = Field(
+        description="From this share of CTI courses with a revisitation signal, the report "
+        "warns of 'CTI as default start' (000 «1 Indsatsvifte»)"
+    )
+
+
 class FollowupFile(BaseModel):
     """The follow-up file: signals during a course, and the local parameters they use."""
 
     model_config = _STRICT
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     signals: list[Signal] = Field(min_length=1)
+    summary: FollowupSummaryParameters | None = None
 
     @model_validator(mode="after")
     def _known_parameters_and_codes(self) -> FollowupFile:

@@ -46,8 +46,7 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-    from .._batch import triage_file
-    from .._cohort import cohort_report
+    from .._cohort import cohort_report, triage_file
     from .._documents import require_regular
     from .._exceptions import AssessmentError
     from .._municipality import load_municipality

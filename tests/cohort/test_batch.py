@@ -21,7 +21,7 @@ from hf_triage import (  # noqa: E402 - after the importorskip
     triage_frame,
     triage_many,
 )
-from hf_triage._batch import RESULT_COLUMNS, read_cell, split_list  # noqa: E402
+from hf_triage._cohort import RESULT_COLUMNS, read_cell, split_list  # noqa: E402
 from hf_triage._domain import FIELDS  # noqa: E402
 from hf_triage._enumerate import enumerate_domain  # noqa: E402
 
@@ -116,7 +116,7 @@ def random_rows(n: int, seed: int, bad: float = 0.0) -> list[dict[str, Any]]:
 
 
 def test_frame_is_identical_to_triage_on_the_enumerated_domain() -> None:
-    rules = load_rules(Path(__file__).resolve().parent.parent / "rules")
+    rules = load_rules(Path(__file__).resolve().parents[2] / "rules")
     assessments = list(enumerate_domain(rules))
     out = triage_frame(text_frame([flat(a) for a in assessments]), municipality=OFFERS)
     assert len(out) == len(assessments)
@@ -351,9 +351,9 @@ def test_polars_typed_columns_are_read_like_typed_values() -> None:
 
 
 def test_triage_file_works_in_chunks_and_reports_progress(tmp_path: Path) -> None:
-    from hf_triage._batch import triage_file
+    from hf_triage._cohort import triage_file
 
-    cohort = Path(__file__).resolve().parent.parent / "examples" / "cohort.csv"
+    cohort = Path(__file__).resolve().parents[2] / "examples" / "cohort.csv"
     calls: list[tuple[float, int]] = []
     kept = triage_file(
         cohort,

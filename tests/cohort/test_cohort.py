@@ -27,7 +27,7 @@ from hf_triage import (  # noqa: E402
 from hf_triage._cohort import DEFAULT_CASELOAD  # noqa: E402
 from hf_triage.cli import app  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_PROFILE = ROOT / "rules" / "municipality.example.yaml"
 EXAMPLE_COHORT = ROOT / "examples" / "cohort.csv"
 
@@ -223,7 +223,7 @@ def test_renderings_json_html_and_charts() -> None:
     assert not html.startswith("<!DOCTYPE")
     assert report.to_html().startswith("<!DOCTYPE html><html lang='en'>")
     assert "Methods needed but not offered" in html
-    assert "&#x27;complexity&#x27;" in html  # the error message, escaped
+    assert "&#39;complexity&#39;" in html  # the error message, escaped (autoescape)
     assert repr(report).startswith("<CohortReport 17 rows")
     assert str(report) == report.to_text("en")
     for figure in (report.plot_methods(), report.plot_staffing(lang="da")):

@@ -1,0 +1,317 @@
+"""``triage_frame``: the vectorised path for a pandas or polars DataFrame.
+
+A result depends only on the answers the rules read (``CompiledRules.memo_fields``) and on the
+municipality's offers. ``triage_frame`` reads every field column as small integer codes
+(vectorised: one ``factorize`` per column), combines the codes of those fields into one group
+key, calls ``triage()`` once per distinct key (a few thousand at most) and broadcasts the
+results back to the rows with numpy. The results *are* ``triage()``'s, so the two paths agree
+by construction; the tests check it anyway, on the enumerated domain and on random cohorts.
+
+The result columns (``_cells.RESULT_COLUMNS``) are pandas categoricals (polars: Categorical),
+so a million rows cost a million small integers, not a million Python lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .._api import default_rules, triage
+from .._compile import CompiledRules
+from .._domain import CORE_FIELDS, FIELDS, METHODS, Scalar
+from .._enumerate import tests_by_field, to_assessment
+from .._exceptions import AssessmentError
+from .._models import Municipality
+from ._cells import RESULT_COLUMNS, SEPARATOR, VALUE_INDEX, column_problem, problem_of, read_cell
+from ._profile import as_municipality
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["triage_frame"]
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """Result columns as integer codes into their categories (-1 = null), frame-agnostic."""
+
+    codes: dict[str, np.ndarray]
+    categories: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _Unhashable:
+    """A cell value that cannot be hashed (a list, a mapping), made groupable by its repr."""
+
+    text: str
+    value: object = field(compare=False, hash=False)
+
+    @staticmethod
+    def wrap(value: object) -> object:
+        try:
+            hash(value)
+        except TypeError:
+            return _Unhashable(repr(value), value)
+        return value
+
+
+def _typed(value: Any) -> Any:
+    """A factorize key that tells 0 from False: ``(type, value)``; missing stays missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    try:
+        hash(value)
+    except TypeError:
+        return _Unhashable(repr(value), value)
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    return (type(value), value)
+
+
+def _field_codes(series: Any, name: str) -> tuple[np.ndarray, list[str]]:
+    """One column as codes: -1 unknown, i >= 0 the i-th allowed value, -2 - j the j-th problem."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if series.dtype == object:
+        # factorize holds 0 == False and 1 == True as one value; triage() does not, so key
+        # Python objects by (type, value): each distinct cell is validated on its own
+        typed = pd.Series([_typed(v) for v in series.tolist()], dtype=object)
+        codes, keys = pd.factorize(typed, use_na_sentinel=True)
+        uniques = [k[1] if isinstance(k, tuple) else k for k in keys]
+    else:
+        try:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # a list or a mapping in a cell: a bad value, not a reason to stop
+            wrapped = pd.Series([_Unhashable.wrap(v) for v in series.tolist()], dtype=object)
+            codes, uniques = pd.factorize(wrapped, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=np.int16)
+    table[-1] = -1  # factorize's NA sentinel indexes the last entry
+    index = VALUE_INDEX[name]
+    problems: dict[str, int] = {}  # message -> code: 7 and "7" are one problem
+    for i, raw in enumerate(uniques):
+        value = read_cell(name, raw.value if isinstance(raw, _Unhashable) else raw)
+        if value is None:
+            table[i] = -1
+            continue
+        position = _position(index, value)
+        if position is None:
+            table[i] = problems.setdefault(problem_of(name, value), -2 - len(problems))
+        else:
+            table[i] = position
+    return table[codes], list(problems)
+
+
+def _value_classes(compiled: CompiledRules, name: str) -> tuple[np.ndarray, list[Scalar | None]]:
+    """Values of ``name`` that every test of the rules treats alike, as classes.
+
+    Returns ``class_of`` (indexed by code + 1, code -1 being unknown) and one representative
+    value per class (``None`` = unknown). Two values in one class pass exactly the same tests,
+    so the engine cannot tell them apart: this is what keeps the number of ``triage()`` calls
+    small on any cohort. An unknown core answer is never merged with a known one (the engine
+    completes unknown core answers).
+    """
+    import numpy as np
+
+    tests = tests_by_field(compiled).get(name, [])
+    values: list[Scalar | None] = [None, *FIELDS[name].values]
+    signatures: dict[tuple[bool, ...], int] = {}
+    representatives: list[Scalar | None] = []
+    class_of = np.empty(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        if name == "support_duration" and value is None:
+            value = "unknown"  # CONTRACT.md: an absent support_duration is unknown
+        signature = (
+            value is None and name in CORE_FIELDS,
+            *(value is not None and value in t.accepted for t in tests),
+        )
+        if signature not in signatures:
+            signatures[signature] = len(representatives)
+            representatives.append(values[i])
+        class_of[i] = signatures[signature]
+    return class_of, representatives
+
+
+def _position(index: dict[tuple[type, Scalar], int], value: object) -> int | None:
+    try:
+        return index.get((type(value), value))  # type: ignore[arg-type]
+    except TypeError:  # unhashable
+        return None
+
+
+def _coded_results(
+    n: int,
+    columns: Mapping[str, Any],
+    compiled: CompiledRules,
+    profile: Municipality | None,
+) -> _Coded:
+    """Triage ``n`` rows given as field name -> column; the heart of ``triage_frame``."""
+    import numpy as np
+
+    field_codes: dict[str, np.ndarray] = {}
+    problems: dict[str, list[str]] = {}
+    bad = np.zeros(n, dtype=bool)
+    for name in FIELDS:
+        if name in columns:
+            codes, found = _field_codes(columns[name], name)
+            field_codes[name] = codes
+            if found:
+                problems[name] = found
+                bad |= codes <= -2
+
+    # One group key over the fields a result depends on: mixed radix over value classes.
+    key = np.zeros(n, dtype=np.int64)
+    radices: list[tuple[str, int, int, list[Scalar | None]]] = []
+    stride = 1
+    for name in compiled.memo_fields:
+        class_of, representatives = _value_classes(compiled, name)
+        radix = len(representatives)
+        radices.append((name, stride, radix, representatives))
+        if name in field_codes and radix > 1:
+            # code -1 (unknown) and -2.. (bad: masked later) both index the absent class
+            digits = class_of[np.maximum(field_codes[name], -1) + 1].astype(np.int64)
+            key += digits * stride if stride > 1 else digits
+        elif radix > 1:
+            key += int(class_of[0]) * stride
+        stride *= radix
+    inverse: np.ndarray
+    if stride <= 1 << 24:  # a lookup table: linear time, no sort
+        seen = np.zeros(stride, dtype=bool)
+        seen[key] = True
+        keys = np.flatnonzero(seen)
+        lookup = np.empty(stride, dtype=np.int32)
+        lookup[keys] = np.arange(len(keys), dtype=np.int32)
+        inverse = lookup[key]
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
+
+    # triage() once per distinct key; its results are the results.
+    strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
+    for k in keys.tolist():
+        facts: dict[str, Scalar | None] = {}
+        for name, step, radix, representatives in radices:
+            facts[name] = representatives[(k // step) % radix]
+        rec = triage(to_assessment(facts), rules=compiled, municipality=profile)
+        strings["method"].append(rec.method)
+        strings["possible_methods"].append(SEPARATOR.join(rec.possible_methods))
+        strings["missing"].append(SEPARATOR.join(rec.missing))
+        strings["warning_codes"].append(SEPARATOR.join(rec.warning_codes))
+        strings["reason_ids"].append(SEPARATOR.join(rec.reason_ids))
+
+    out_codes: dict[str, np.ndarray] = {}
+    categories: dict[str, list[str]] = {}
+    has_bad = bool(bad.any())
+    for column, values in strings.items():
+        cats = list(METHODS) if column == "method" else sorted({v for v in values if v is not None})
+        position = {c: i for i, c in enumerate(cats)}
+        per_key = np.array([-1 if v is None else position[v] for v in values], dtype=np.int32)
+        row_codes = per_key[inverse]
+        if has_bad:
+            row_codes[bad] = -1
+        out_codes[column] = row_codes
+        categories[column] = cats
+
+    # The error column: one message per distinct combination of bad values.
+    error_codes = np.full(n, -1, dtype=np.int32)
+    messages: list[str] = []
+    if has_bad:
+        rows = np.flatnonzero(bad)
+        names = list(problems)
+        # valid and unknown cells (codes >= -1) all read as -1: only the problems matter
+        matrix = np.stack([np.minimum(field_codes[name][rows], -1) for name in names], axis=1)
+        combos, which = np.unique(matrix, axis=0, return_inverse=True)
+        for combo in combos.tolist():
+            messages.append(
+                "; ".join(
+                    problems[name][-2 - code]
+                    for name, code in zip(names, combo, strict=True)
+                    if code <= -2
+                )
+            )
+        error_codes[rows] = which.reshape(-1)
+    out_codes["error"] = error_codes
+    categories["error"] = messages
+    return _Coded(out_codes, categories)
+
+
+def _check_columns(columns: list[Any]) -> None:
+    problems = [p for p in (column_problem(c) for c in columns) if p is not None]
+    seen: set[Any] = set()
+    for c in columns:
+        if c in FIELDS and c in seen:
+            problems.append(f"column {c!r} appears twice; keep one")
+        seen.add(c)
+    if problems:
+        raise AssessmentError("invalid cohort: " + "; ".join(problems), tuple(problems))
+
+
+def triage_frame(
+    frame: Any,
+    *,
+    rules: CompiledRules | None = None,
+    municipality: Mapping[str, Any] | Municipality | None = None,
+) -> Any:
+    """Triage every row of a pandas or polars DataFrame; return it with the result columns.
+
+    One column per assessment field, read by the cohort-cell rules (blank = unknown, ``"3"``,
+    ``"true"``); other columns are carried through. Adds ``RESULT_COLUMNS`` (replacing columns
+    of those names): see this module's docstring. A bad row never stops the batch: its
+    ``error`` names field, value and allowed values, and its result columns are null.
+    Identical, row for row, to ``triage()``. A pandas result records the rule set's
+    fingerprint and the offers in ``.attrs["hf_triage"]``.
+    """
+    compiled = rules if rules is not None else default_rules()
+    profile = as_municipality(municipality)
+    library = type(frame).__module__.split(".")[0]
+    if library == "pandas" and hasattr(frame, "columns"):
+        return _triage_pandas(frame, compiled, profile)
+    if library == "polars" and hasattr(frame, "columns"):
+        return _triage_polars(frame, compiled, profile)
+    raise TypeError(
+        f"triage_frame needs a pandas or polars DataFrame, not {type(frame).__name__}; "
+        "use triage_many for an iterable of mappings"
+    )
+
+
+def _categoricals(coded: _Coded) -> dict[str, Any]:
+    import pandas as pd
+
+    return {
+        column: pd.Categorical.from_codes(
+            coded.codes[column],
+            categories=pd.Index(coded.categories[column], dtype=object),
+            ordered=column == "method",
+        )
+        for column in RESULT_COLUMNS
+    }
+
+
+def _triage_pandas(frame: Any, compiled: CompiledRules, profile: Municipality | None) -> Any:
+    _check_columns(list(frame.columns))
+    columns = {name: frame[name] for name in FIELDS if name in frame.columns}
+    coded = _coded_results(len(frame), columns, compiled, profile)
+    out = frame.assign(**_categoricals(coded))
+    out.attrs["hf_triage"] = {
+        "ruleset_fingerprint": compiled.fingerprint,
+        "offers": sorted(profile.offers) if profile is not None else None,
+    }
+    return out
+
+
+def _triage_polars(frame: Any, compiled: CompiledRules, profile: Municipality | None) -> Any:
+    import pandas as pd
+    import polars as pl  # type: ignore[import-not-found,unused-ignore]
+
+    _check_columns(list(frame.columns))
+    columns = {
+        name: frame.get_column(name).to_pandas(use_pyarrow_extension_array=True)
+        for name in FIELDS
+        if name in frame.columns
+    }
+    coded = _coded_results(frame.height, columns, compiled, profile)
+    added = [
+        pl.from_pandas(pd.Series(values, name=column)).cast(pl.Categorical)
+        for column, values in _categoricals(coded).items()
+    ]
+    return frame.with_columns(added)

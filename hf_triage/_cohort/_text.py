@@ -1,0 +1,315 @@
+"""The cohort report and the rules diff as plain text, Danish or English, and the labels every
+rendering (text, HTML, charts) shares.
+
+Only wording lives here: what to say is computed in ``_report`` and ``_diff``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from .._api import LANGS
+from .._domain import FIELDS, METHODS
+from .._exceptions import TriageError
+from ._tally import UNDECIDED
+
+if TYPE_CHECKING:
+    from ._diff import RulesDiff
+    from ._report import CohortReport
+
+__all__ = [
+    "LABELS",
+    "SHOWN",
+    "check_lang",
+    "crosstab_lines",
+    "diff_text",
+    "fields",
+    "fte",
+    "recommended_labels",
+    "report_text",
+]
+
+LABELS: dict[str, dict[str, str]] = {
+    "da": {
+        "title": "Kohorterapport",
+        "title_diff": "Regelændring: hvad den gør ved kohorten",
+        "rules": "Regelsæt",
+        "rows": "{rows} borgere: {triaged} vurderet, {errors} med fejl i data.",
+        "methods": "Anbefalede metoder",
+        "method": "Metode",
+        "citizens": "Borgere",
+        "share": "Andel",
+        UNDECIDED: "Uafklaret",
+        "undecided_h": "Uafklarede sager og de svar, der mangler",
+        "missing": "Mangler svar på",
+        "possible": "Mulige metoder",
+        "none_undecided": "Ingen uafklarede sager.",
+        "and_more": "… og {n} flere",
+        "citizen": "Borger",
+        "staffing": "Personale: behov ved caseload-parametrene og kommunens bemanding",
+        "per_worker": "Borgere pr. medarbejder",
+        "since": "fra",
+        "source": "Kilde",
+        "needed": "Behov (årsværk)",
+        "needed_max": "hvis de uafklarede får metoden",
+        "needed_extra": "+ uafklarede, der kan få metoden",
+        "not_offered_short": "tilbydes ikke",
+        "staff": "Har (årsværk)",
+        "shortfall": "Mangler (årsværk)",
+        "staff_unknown": "Kommunens bemanding er ikke oplyst.",
+        "offered": "Tilbydes",
+        "yes": "ja",
+        "no": "nej",
+        "not_offered": "Metoder der er brug for, men som kommunen ikke tilbyder",
+        "not_offered_text": (
+            "Et hul i indsatsviften, der skal lukkes, ikke en grund til at visitere til en "
+            "mindre intensiv metode (000 «1 Indsatsvifte», tjekliste #1 og #4)."
+        ),
+        "not_offered_line": "{method}: {n} borgere (og op til {u} uafklarede)",
+        "all_offered": "Kommunen tilbyder alle de metoder, kohorten har brug for.",
+        "no_profile": "Ingen kommuneprofil: indsatsvifte og bemanding er ikke sammenholdt.",
+        "assignments": "Anbefalet metode sammenholdt med tildelt metode (nuværende borgere)",
+        "recommended": "Anbefalet",
+        "assigned": "Tildelt",
+        "mismatches": "{n} af {total} borgere med en tildelt metode er i en anden metode end "
+        "den anbefalede ({below} i en mindre intensiv).",
+        "cti_default": (
+            "{n} borgere, der er vurderet til ICM eller ACT, er i CTI. Lad ikke alle begynde i "
+            "CTI med tanke på at trappe op: det kan gå ud over motivation og progression og "
+            "give dyre, forlængede forløb, når der skal skiftes spor undervejs (000 «1 "
+            "Indsatsvifte»). Borgere, der ikke kan nå CTI's 9 måneder, er et tegn på behov for "
+            "ICM eller ACT (000 Praksiserfaring)."
+        ),
+        "warnings": "Opmærksomhedspunkter",
+        "code": "Kode",
+        "errors": "Rækker med fejl i data (ikke vurderet)",
+        "charts": "Diagrammer",
+        "chart_methods": "Anbefalede metoder",
+        "chart_staffing": "Personalebehov og bemanding (årsværk)",
+        "decides": "Sagsbehandleren træffer afgørelsen; dette er anbefalinger.",
+        "followup": "Opfølgning på igangværende forløb",
+        "changed": "{n} af {rows} borgere skifter anbefaling.",
+        "transitions": "Skift",
+        "old": "Før",
+        "new": "Efter",
+        "change": "Ændring",
+        "distribution": "Fordeling af metoder",
+        "staffing_shift": "Personalebehov (årsværk)",
+        "changed_rows": "Borgere, der skifter",
+    },
+    "en": {
+        "title": "Cohort report",
+        "title_diff": "Rule change: what it does to the cohort",
+        "rules": "Rule set",
+        "rows": "{rows} citizens: {triaged} assessed, {errors} with errors in the data.",
+        "methods": "Recommended methods",
+        "method": "Method",
+        "citizens": "Citizens",
+        "share": "Share",
+        UNDECIDED: "Undecided",
+        "undecided_h": "Undecided cases and the answers they miss",
+        "missing": "Answers missing",
+        "possible": "Possible methods",
+        "none_undecided": "No undecided cases.",
+        "and_more": "… and {n} more",
+        "citizen": "Citizen",
+        "staffing": "Staff: the need at the caseload parameters and the municipality's staff",
+        "per_worker": "Citizens per worker",
+        "since": "since",
+        "source": "Source",
+        "needed": "Needed (FTE)",
+        "needed_max": "if the undecided get the method",
+        "needed_extra": "+ undecided who may need it",
+        "not_offered_short": "not offered",
+        "staff": "Has (FTE)",
+        "shortfall": "Shortfall (FTE)",
+        "staff_unknown": "The municipality's staff is not given.",
+        "offered": "Offered",
+        "yes": "yes",
+        "no": "no",
+        "not_offered": "Methods needed but not offered",
+        "not_offered_text": (
+            "A gap in the portfolio to close, not a reason to refer to a less intensive method "
+            "(000 «1 Indsatsvifte», checklist #1 and #4)."
+        ),
+        "not_offered_line": "{method}: {n} citizens (and up to {u} undecided)",
+        "all_offered": "The municipality offers every method the cohort needs.",
+        "no_profile": "No municipality profile: portfolio and staff are not compared.",
+        "assignments": "Recommended method against assigned method (current citizens)",
+        "recommended": "Recommended",
+        "assigned": "Assigned",
+        "mismatches": "{n} of {total} citizens with an assigned method are in another method "
+        "than the recommended one ({below} in a less intensive one).",
+        "cti_default": (
+            "{n} citizens assessed to ICM or ACT are in CTI. Do not start everyone in CTI "
+            "intending to step up: it can hurt motivation and progress and lead to expensive, "
+            "prolonged courses when the track must change midway (000 «1 Indsatsvifte»). "
+            "Citizens who cannot keep CTI's 9 months are a sign of a need for ICM or ACT "
+            "(000 Praksiserfaring)."
+        ),
+        "warnings": "Warnings",
+        "code": "Code",
+        "errors": "Rows with errors in the data (not assessed)",
+        "charts": "Charts",
+        "chart_methods": "Recommended methods",
+        "chart_staffing": "Staff needed and staff available (FTE)",
+        "decides": "The caseworker decides; these are recommendations.",
+        "followup": "Follow-up of current courses",
+        "changed": "{n} of {rows} citizens change recommendation.",
+        "transitions": "Changes",
+        "old": "Before",
+        "new": "After",
+        "change": "Change",
+        "distribution": "Distribution of methods",
+        "staffing_shift": "Staff needed (FTE)",
+        "changed_rows": "Citizens who change",
+    },
+}
+
+SHOWN = 12  # rows of a long list shown in text and HTML (JSON has them all)
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    return lang
+
+
+def fte(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def fields(names: Iterable[str], t: dict[str, str]) -> str:
+    da = t is LABELS["da"]
+    return ", ".join(
+        f"{n} ({FIELDS[n].label_da if da else FIELDS[n].label_en})" if n in FIELDS else n
+        for n in names
+    )
+
+
+def recommended_labels(pairs: Mapping[tuple[str, str], int]) -> list[str]:
+    """The rows of the recommended-against-assigned table: the labels that occur, in order."""
+    return [m for m in (*METHODS, UNDECIDED) if any(r == m for r, _ in pairs)]
+
+
+def crosstab_lines(pairs: Mapping[tuple[str, str], int], t: dict[str, str]) -> list[str]:
+    recommended = recommended_labels(pairs)
+    corner = f"{t['recommended']} / {t['assigned']}"
+    head = f"{corner:<24}" + "".join(f"{m:>7}" for m in METHODS)
+    lines = [head]
+    for r in recommended:
+        lines.append(f"{t.get(r, r):<24}" + "".join(f"{pairs.get((r, a), 0):>7}" for a in METHODS))
+    return lines
+
+
+def report_text(report: CohortReport, lang: str) -> str:
+    """The cohort report as plain text, Danish (``da``) or English (``en``)."""
+    t = LABELS[check_lang(lang)]
+    out: list[str] = []
+    title = t["title"] + (f" — {report.municipality}" if report.municipality else "")
+    out += [title, "=" * len(title)]
+    if report.ruleset_fingerprint:
+        out.append(f"{t['rules']}: {report.ruleset_fingerprint[:19]}…")
+    out.append(
+        t["rows"].format(rows=report.rows, triaged=report.triaged, errors=report.error_count)
+    )
+    out += ["", t["methods"]]
+    for label, n in report._method_rows():
+        share = f"{100 * n / report.triaged:.0f} %" if report.triaged else "–"
+        out.append(f"  {t.get(label, label):<10} {n:>7}  {share:>5}")
+
+    out += ["", t["undecided_h"]]
+    if not report.undecided:
+        out.append("  " + t["none_undecided"])
+    for possible, missing, n in report.undecided:
+        out.append(
+            f"  {n:>7}  {t['missing']}: {fields(missing, t)}; "
+            f"{t['possible'].lower()}: {', '.join(possible)}"
+        )
+    for citizen, _, missing in report.undecided_citizens[:SHOWN]:
+        out.append(f"           {t['citizen']} {citizen}: {', '.join(missing)}")
+    if len(report.undecided_citizens) > SHOWN:
+        out.append("           " + t["and_more"].format(n=len(report.undecided_citizens) - SHOWN))
+
+    out += ["", t["staffing"]]
+    out.append(
+        f"  {t['method']:<6} {t['citizens']:>8} {t['per_worker']:>24} {t['needed']:>16} "
+        f"{t['staff']:>14} {t['shortfall']:>18}"
+    )
+    for line in report.staffing:
+        needed = f"{fte(line.staff_needed)} (≤{fte(line.staff_needed_max)})"
+        out.append(
+            f"  {line.method:<6} {line.citizens:>8} {line.caseload.citizens_per_worker:>24} "
+            f"{needed:>16} {fte(line.staff):>14} {fte(line.shortfall):>18}"
+        )
+    out.append(f"  (≤: {t['needed_max']})")
+    for line in report.staffing:
+        c = line.caseload
+        out.append(
+            f"  {line.method}: {c.citizens_per_worker} — {t['since']} {c.since.isoformat()}; "
+            f"{c.source}" + (f". {c.note}" if c.note else "")
+        )
+    if report.has_profile and all(line.staff is None for line in report.staffing):
+        out.append("  " + t["staff_unknown"])
+
+    out += ["", t["not_offered"]]
+    if not report.has_profile:
+        out.append("  " + t["no_profile"])
+    elif not report.not_offered:
+        out.append("  " + t["all_offered"])
+    else:
+        for method, n, u in report.not_offered:
+            out.append("  " + t["not_offered_line"].format(method=method, n=n, u=u))
+        out.append("  " + t["not_offered_text"])
+
+    if report.assignments is not None:
+        out += ["", t["assignments"]]
+        out += ["  " + row for row in crosstab_lines(report.assignments, t)]
+        total = sum(report.assignments.values())
+        out.append(
+            "  " + t["mismatches"].format(n=report.mismatches, total=total, below=report.below_need)
+        )
+        if report.cti_default_start:
+            out.append("  ⚠ " + t["cti_default"].format(n=report.cti_default_start))
+
+    if report.warnings:
+        out += ["", t["warnings"]]
+        for code, n in sorted(report.warnings.items(), key=lambda kv: -kv[1]):
+            out.append(f"  {n:>7}  {code}")
+    if report.errors:
+        out += ["", t["errors"]]
+        for message, n in report.errors[:SHOWN]:
+            out.append(f"  {n:>7}  {message}")
+        if len(report.errors) > SHOWN:
+            out.append("  " + t["and_more"].format(n=len(report.errors) - SHOWN))
+    if report.followup is not None:
+        out += ["", t["followup"]]
+        out += ["  " + line for line in report.followup.lines(lang)]
+    out += ["", t["decides"]]
+    return "\n".join(out)
+
+
+def diff_text(diff: RulesDiff, lang: str) -> str:
+    """The rules diff as plain text."""
+    t = LABELS[check_lang(lang)]
+    out = [t["title_diff"], "=" * len(t["title_diff"])]
+    out.append(f"{t['rules']}: {diff.old_fingerprint[:19]}… → {diff.new_fingerprint[:19]}…")
+    out.append(t["changed"].format(n=diff.changed_count, rows=diff.old.rows))
+    if diff.transitions:
+        out += ["", t["transitions"]]
+        for (o, n), c in sorted(diff.transitions.items(), key=lambda kv: -kv[1]):
+            out.append(f"  {o:>20} → {n:<20} {c:>7}")
+    out += ["", t["distribution"], f"  {'':<10} {t['old']:>8} {t['new']:>8} {t['change']:>8}"]
+    for label, a, b in diff._distribution(t):
+        out.append(f"  {label:<10} {a:>8} {b:>8} {b - a:>+8}")
+    out += ["", t["staffing_shift"], f"  {'':<10} {t['old']:>8} {t['new']:>8} {t['change']:>8}"]
+    for method, a_fte, b_fte in diff._staff():
+        out.append(f"  {method:<10} {a_fte:>8.1f} {b_fte:>8.1f} {b_fte - a_fte:>+8.1f}")
+    if diff.changed:
+        out += ["", t["changed_rows"]]
+        for citizen, before, after in diff.changed[:SHOWN]:
+            out.append(f"  {citizen}: {before} → {after}")
+        if len(diff.changed) > SHOWN:
+            out.append("  " + t["and_more"].format(n=len(diff.changed) - SHOWN))
+    return "\n".join(out)
