@@ -95,11 +95,24 @@ def _steps(name: str, old: Scalar, new: Scalar) -> int:
 
 
 def _decide(rules: CompiledRules, facts: Mapping[str, Scalar]) -> Decision | None:
-    """The decision, or ``None`` where a rule set has a gap (``rules check`` reports it)."""
+    """The decision, or ``None`` where a rule set has a gap (``rules check`` reports it).
+
+    Memoised per rule set on the facts (always a projection here): searches for different
+    assessments visit the same assignments, so a cohort pays for each one once.
+    """
+    memo = rules.memo.setdefault("decision-support-decide", {})
+    key = tuple(sorted(facts.items()))
+    if key in memo:
+        found: Decision | None = memo[key]
+        return found
     try:
-        return decide(rules, facts)
+        found = decide(rules, facts)
     except RuleError:
-        return None
+        found = None
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = found
+    return found
 
 
 def _changes(
