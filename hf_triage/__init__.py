@@ -24,6 +24,15 @@ from ._cohort import (
     triage_many,
 )
 from ._compile import CompiledRules
+from ._counterfactuals import next_questions
+from ._decision import (
+    DecisionError,
+    DecisionReason,
+    DecisionRecord,
+    Justification,
+    decision_reasons,
+    record_decision,
+)
 from ._exceptions import AssessmentError, CourseError, MunicipalityError, RuleError, TriageError
 from ._followup import (
     Course,
@@ -34,6 +43,7 @@ from ._followup import (
     review_course_rows,
     review_courses,
 )
+from ._manifest import RulesetManifest, load_manifest, load_rules_in_force
 from ._models import (
     Alternative,
     Assessment,
@@ -44,6 +54,7 @@ from ._models import (
     TriageWarning,
 )
 from ._municipality import load_municipality
+from ._supportmodels import Change, Counterfactual, NextQuestion, QuestionOutcome
 
 __version__ = "1.0.0"
 
@@ -52,32 +63,46 @@ __all__ = [
     "Assessment",
     "AssessmentError",
     "BatchResult",
+    "Change",
     "CheckReport",
     "CohortReport",
     "CompiledRules",
+    "Counterfactual",
     "Course",
     "CourseError",
     "CourseReview",
     "CourseSignal",
+    "DecisionError",
+    "DecisionReason",
+    "DecisionRecord",
     "Dimensions",
     "Finding",
     "FollowupSummary",
+    "Justification",
     "Municipality",
     "MunicipalityError",
+    "NextQuestion",
+    "QuestionOutcome",
     "Reason",
     "Recommendation",
     "RuleError",
     "RulesDiff",
+    "RulesetManifest",
     "TriageError",
     "TriageWarning",
     "__version__",
     "check_rules",
     "cohort_report",
+    "decision_reasons",
     "default_rules",
     "diff_rules",
+    "load_manifest",
     "load_municipality",
     "load_rules",
+    "load_rules_in_force",
+    "next_questions",
     "read_cohort",
+    "record_decision",
     "review_course",
     "review_course_rows",
     "review_courses",

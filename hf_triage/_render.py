@@ -24,8 +24,12 @@ LABELS = {
         "reasons": "Begrundelse",
         "warnings": "Opmærksomhedspunkter",
         "why_not": "Hvorfor ikke de andre metoder",
+        "counterfactuals": "Hvad der ville give en anden metode",
+        "borderline": "Grænsetilfælde: ét trin på ét svar ændrer metoden.",
+        "next_questions": "Spørg næst om (svar → resultat)",
         "source": "Kilde",
         "fingerprint": "Regelsæt",
+        "version": "version",
         "decides": "Caseworkeren træffer afgørelsen; dette er en anbefaling.",
     },
     "en": {
@@ -36,12 +40,20 @@ LABELS = {
         "reasons": "Reasons",
         "warnings": "Warnings",
         "why_not": "Why not the other methods",
+        "counterfactuals": "What would give another method",
+        "borderline": "Borderline: one step on one answer changes the method.",
+        "next_questions": "Ask next (answer → result)",
         "source": "Source",
         "fingerprint": "Rule set",
+        "version": "version",
         "decides": "The caseworker decides; this is a recommendation.",
     },
 }
 LABELS["da"]["decides"] = "Sagsbehandleren træffer afgørelsen; dette er en anbefaling."
+
+
+def _version(rec: Recommendation, t: dict[str, str]) -> str:
+    return f" ({t['version']} {rec.ruleset_version})" if rec.ruleset_version else ""
 
 
 def recommendation_html(rec: Recommendation) -> str:
@@ -52,7 +64,8 @@ def recommendation_html(rec: Recommendation) -> str:
 
 
 def recommendation_rich(rec: Recommendation) -> RenderableType:
-    """A rich renderable for the terminal: method first, then warnings, reasons, why not."""
+    """A rich renderable for the terminal: method first, then warnings, reasons, what to ask
+    next and what would give another method (the counterfactuals replace the why-not lists)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -74,11 +87,16 @@ def recommendation_rich(rec: Recommendation) -> RenderableType:
         for r in rec.reasons:
             lines.append(Text(f"  • {r.text}"))
             lines.append(Text(f"    {t['source']}: {r.source} [{r.rule_id}]", style="dim"))
-    if rec.why_not:
-        lines.append(Text(f"\n{t['why_not']}", style="bold"))
-        for a in rec.why_not:
-            lines.append(Text(f"  – {a.text}", style="dim"))
-    lines.append(
-        Text(f"\n{t['decides']} {t['fingerprint']}: {rec.ruleset_fingerprint[:19]}", style="dim")
-    )
+    if rec.next_questions:
+        lines.append(Text(f"\n{t['next_questions']}", style="bold"))
+        for q in rec.next_questions:
+            lines.append(Text(f"  ? {q.text}", style="yellow"))
+    if rec.counterfactuals:
+        lines.append(Text(f"\n{t['counterfactuals']}", style="bold"))
+        if rec.borderline:
+            lines.append(Text(f"  {t['borderline']}", style="yellow"))
+        for c in rec.counterfactuals:
+            lines.append(Text(f"  – {c.text}", style="dim"))
+    footer = f"\n{t['decides']} {t['fingerprint']}: {rec.ruleset_fingerprint[:19]}"
+    lines.append(Text(footer + _version(rec, t), style="dim"))
     return Panel(Group(*lines), title=title, title_align="left")

@@ -14,6 +14,7 @@ import typer
 from ._assess import assess
 from ._batch import batch
 from ._common import Lang, fail, fail_listing
+from ._decide import decide
 from ._review import review
 from ._rules import rules_check, rules_diff, rules_schema, rules_test
 
@@ -32,6 +33,7 @@ app.add_typer(rules_app, name="rules")
 app.command()(assess)
 app.command()(review)
 app.command()(batch)
+app.command()(decide)
 rules_app.command("check")(rules_check)
 rules_app.command("test")(rules_test)
 rules_app.command("schema")(rules_schema)
