@@ -258,6 +258,10 @@ from ._cli_cohort import register as _register_cohort  # noqa: E402 - needs app 
 
 _register_cohort(app, rules_app)
 
+from .service._run import serve_command  # noqa: E402 - all of `serve` lives in service/
+
+app.command("serve")(serve_command)
+
 
 def main() -> None:
     """Entry point of the ``hf-triage`` script."""
