@@ -54,7 +54,7 @@ from ._models import (
     TriageRequest,
     VersionOut,
 )
-from ._openapi import build_openapi, to_openapi_30
+from ._openapi import build_openapi, null_means_not_given, to_openapi_30
 from ._parse import (
     LANGS,
     METHODS,
@@ -342,7 +342,15 @@ def create_app(
             200: {
                 "description": "One result per row, in order: a JSON array for a JSON body, "
                 "one line per row for NDJSON",
-                "content": {NDJSON: {"schema": {"type": "string"}}},
+                "content": {
+                    NDJSON: {
+                        "schema": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/BatchResult"},
+                            "description": "The same results, one JSON object per line",
+                        }
+                    }
+                },
             },
             415: {"model": Problem, "description": "Neither JSON nor NDJSON"},
         },
@@ -358,8 +366,9 @@ def create_app(
                     },
                     NDJSON: {
                         "schema": {
-                            "type": "string",
-                            "description": "One assessment (a JSON object) per line",
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/BatchRow"},
+                            "description": "The same rows, sent as one JSON object per line",
                         }
                     },
                 },
@@ -573,10 +582,11 @@ def create_app(
                 request.url.path,
             )
         model, mode = schemas[name]
-        schema = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            **model.model_json_schema(mode=mode),  # type: ignore[arg-type]
-        }
+        schema = model.model_json_schema(mode=mode)  # type: ignore[arg-type]
+        if name == "assessment":
+            schema = null_means_not_given(schema)
+            schema["$defs"]["Dimensions"] = null_means_not_given(schema["$defs"]["Dimensions"])
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
         return JSONResponse(schema)
 
     @app.get("/healthz", response_model=Health, summary="Liveness", tags=["operations"])
