@@ -323,6 +323,7 @@ def create_app(
 
     @app.post(
         "/v1/triage",
+        operation_id="triage",
         response_model=Recommendation,
         responses=_ERRORS,
         openapi_extra=_json_body("TriageRequest"),
@@ -336,6 +337,7 @@ def create_app(
 
     @app.post(
         "/v1/triage/batch",
+        operation_id="triageBatch",
         response_model=list[BatchResult],
         responses={
             **_ERRORS,
@@ -438,6 +440,7 @@ def create_app(
 
     @app.post(
         "/v1/next-questions",
+        operation_id="nextQuestions",
         response_model=NextQuestionsOut,
         responses={**_ERRORS, 501: {"model": Problem, "description": "Not in this version"}},
         openapi_extra=_json_body("TriageRequest"),
@@ -461,6 +464,7 @@ def create_app(
 
     @app.post(
         "/v1/decisions",
+        operation_id="recordDecision",
         response_model=DecisionRecordOut,
         responses={**_ERRORS, 501: {"model": Problem, "description": "Not in this version"}},
         openapi_extra=_json_body("DecisionRequest"),
@@ -502,6 +506,7 @@ def create_app(
 
     @app.post(
         "/v1/reviews",
+        operation_id="reviewCourse",
         response_model=CourseReview,
         responses={**_ERRORS, 503: {"model": Problem, "description": "No follow-up rules"}},
         openapi_extra=_json_body("ReviewRequest"),
@@ -554,6 +559,7 @@ def create_app(
 
     @app.get(
         "/v1/ruleset",
+        operation_id="getRuleset",
         response_model=RulesetOut,
         responses=_GET_ERRORS,
         summary="The rule set in use",
@@ -568,6 +574,7 @@ def create_app(
 
     @app.get(
         "/v1/schemas/{name}",
+        operation_id="getSchema",
         response_model=dict[str, Any],
         responses={**_GET_ERRORS, 422: _ERRORS[422]},
         summary="JSON Schema of a body",
@@ -589,13 +596,20 @@ def create_app(
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
         return JSONResponse(schema)
 
-    @app.get("/healthz", response_model=Health, summary="Liveness", tags=["operations"])
+    @app.get(
+        "/healthz",
+        operation_id="healthz",
+        response_model=Health,
+        summary="Liveness",
+        tags=["operations"],
+    )
     async def healthz() -> Response:
         """The process answers."""
         return JSONResponse({"status": "ok"})
 
     @app.get(
         "/readyz",
+        operation_id="readyz",
         response_model=Health,
         responses={503: {"model": Problem, "description": "Not ready"}},
         summary="Readiness: rules loaded and checked",
@@ -622,6 +636,7 @@ def create_app(
 
     @app.get(
         "/version",
+        operation_id="getVersion",
         response_model=VersionOut,
         responses={401: _ERRORS[401]},
         summary="Versions",

@@ -153,6 +153,9 @@ def _schema(schema: Any) -> Any:
             elif rest:
                 out[key] = rest
             out["nullable"] = True
+    if out.get("nullable") and isinstance(out.get("enum"), list) and None not in out["enum"]:
+        # 3.0.3: nullable does not extend an enum; null must be listed to be allowed
+        out["enum"] = [*out["enum"], None]
     if "$ref" in out and len(out) > 1:
         # 3.0 ignores siblings of $ref: wrap it so that description/default survive
         out = {k: v for k, v in out.items() if k != "$ref"} | {"allOf": [{"$ref": out["$ref"]}]}

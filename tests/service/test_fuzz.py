@@ -16,7 +16,6 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 )
 
 import hf_triage  # noqa: E402
-
 from hf_triage.service import create_app  # noqa: E402
 
 NDJSON = "application/x-ndjson"
