@@ -293,7 +293,11 @@ def create_app(
 
     # --- reading bodies ------------------------------------------------------------------
 
-    def read_triage_body(body: Any, extra: tuple[str, ...] = ()) -> tuple[Any, Any, str]:
+    def read_triage_body(
+        body: Any, extra: tuple[str, ...] = ()
+    ) -> tuple[Any, Any, str, Recommendation]:
+        """The assessment, municipality and lang of a body, and their recommendation; or
+        ``BodyError`` with every problem. Triages once: validation is the library's."""
         problems = check_envelope(body, ("assessment",), ("municipality", "lang", *extra))
         if problems and not isinstance(body, dict):
             raise BodyError("Invalid request", problems)
@@ -304,8 +308,8 @@ def create_app(
             problems += lang_problems(lang, ("lang",))
         if not problems:
             try:
-                triage(assessment, rules=compiled, municipality=municipality, lang=lang)
-                return assessment, municipality, lang
+                rec = triage(assessment, rules=compiled, municipality=municipality, lang=lang)
+                return assessment, municipality, lang, rec
             except TriageError:
                 pass
         if "assessment" in body:
@@ -316,8 +320,7 @@ def create_app(
         raise BodyError("Invalid assessment", problems)
 
     def recommend(body: Any) -> Recommendation:
-        assessment, municipality, lang = read_triage_body(body)
-        return triage(assessment, rules=compiled, municipality=municipality, lang=lang)
+        return read_triage_body(body)[3]
 
     # --- endpoints -----------------------------------------------------------------------
 
@@ -405,15 +408,15 @@ def create_app(
             raise StarletteHTTPException(
                 415, f"send application/json or {NDJSON}, not {cut(ctype)}"
             )
-        problems = lang_problems(lang, ("lang",)) if lang != "da" else []
+        # query parameters are not in the body: their problems point at the whole request
+        found = lang_problems(lang, ("lang",)) if lang != "da" else []
         municipality: dict[str, Any] | None = None
         if offers is not None:
             municipality = {"offers": [o.strip() for o in offers.split(",") if o.strip()]}
-            found = municipality_problems(municipality, ("offers",))
-            problems += [
-                p.model_copy(update={"pointer": "", "detail": "query 'offers': " + p.detail})
-                for p in found
-            ]
+            found += municipality_problems(municipality, ("offers",))
+        problems = [
+            p.model_copy(update={"pointer": "", "detail": "query " + p.detail}) for p in found
+        ]
         if problems:
             raise BodyError("Invalid query", problems)
         body = await request.body()
@@ -451,7 +454,7 @@ def create_app(
         """De manglende svar, rangeret efter hvor meget hvert afgør. / The missing answers,
         ranked by how much each would decide, with the outcome per possible value."""
         body = parse_json(await request.body())
-        assessment, municipality, lang = read_triage_body(body)
+        assessment, municipality, lang, _ = read_triage_body(body)
         function = getattr(hf_triage, "next_questions", None)
         if function is None:
             return _not_yet("next_questions", request.url.path)
@@ -477,14 +480,16 @@ def create_app(
         the service stores nothing."""
         body = parse_json(await request.body())
         extra = ("decided_method", "reason", "note", "decided_at")
-        assessment, municipality, lang = read_triage_body(body, extra)
-        problems = _decision_problems(body)
+        problems = _decision_problems(body) if isinstance(body, dict) else []
+        try:
+            rec = read_triage_body(body, extra)[3]
+        except BodyError as exc:  # every problem at once: the assessment's and the decision's
+            raise BodyError(exc.title, [*exc.problems, *problems], exc.status) from None
         if problems:
             raise BodyError("Invalid decision", problems)
         function = getattr(hf_triage, "record_decision", None)
         if function is None:
             return _not_yet("record_decision", request.url.path)
-        rec = triage(assessment, rules=compiled, municipality=municipality, lang=lang)
         decided_at = body.get("decided_at")
         try:
             record = function(
@@ -823,8 +828,6 @@ def _batch_answerer(
                         value=cut(citizen),
                     )
                     return _row_problem(index, None, [problem])
-                if isinstance(citizen, str):
-                    citizen = citizen[:64]
             try:
                 rec = triage(row, rules=rules, municipality=municipality, lang=lang)
             except TriageError:

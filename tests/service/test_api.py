@@ -289,3 +289,8 @@ def test_decision_support_endpoints(client: httpx.Client, path: str, function: s
     # a bad body is a problem either way
     bad = client.post(path, json={"assessment": {"complexity": 5}, "decided_method": "X"})
     assert bad.status_code == 422
+    # both problems at once (for next-questions, decided_method is an unknown field)
+    assert {e["pointer"] for e in bad.json()["errors"]} == {
+        "/assessment/complexity",
+        "/decided_method",
+    }
