@@ -800,7 +800,7 @@ def _course_problems(course: object) -> list[FieldProblem]:
 def _ndjson_rows(body: bytes) -> Iterator[tuple[Any, str | None]]:
     """Rows of an NDJSON body, parsed one by one; a line that is not JSON is its row's error."""
     number = 0
-    for line in body.split(b"\n"):
+    for line in _lines(body):
         number += 1
         if not line.strip():
             continue
@@ -808,6 +808,17 @@ def _ndjson_rows(body: bytes) -> Iterator[tuple[Any, str | None]]:
             yield loads(line), None
         except ValueError as exc:
             yield None, f"line {number} is not valid JSON: {str(exc)[:80]}"
+
+
+def _lines(body: bytes) -> Iterator[bytes]:
+    """The lines of a body one at a time (``split`` would copy the whole body at once)."""
+    start, end = 0, len(body)
+    while start < end:
+        stop = body.find(b"\n", start)
+        if stop == -1:
+            stop = end
+        yield body[start:stop]
+        start = stop + 1
 
 
 def _batch_answerer(
