@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import hf_triage
@@ -39,6 +39,7 @@ from hf_triage import (
     triage,
 )
 
+from ._batch import batch_answerer, json_chunks, ndjson_chunks, ndjson_rows
 from ._guard import Guard
 from ._models import (
     BatchResult,
@@ -57,13 +58,13 @@ from ._models import (
 from ._openapi import build_openapi, null_means_not_given, to_openapi_30
 from ._parse import (
     LANGS,
-    METHODS,
     BodyError,
     assessment_problems,
     check_envelope,
+    course_problems,
     cut,
+    decision_problems,
     lang_problems,
-    loads,
     municipality_problems,
     parse_json,
     pointer,
@@ -76,8 +77,6 @@ API_VERSION = "1"
 PROBLEM_JSON = "application/problem+json"
 NDJSON = "application/x-ndjson"
 INVALID = "urn:hf-triage:problem:invalid-request"
-#: rows per chunk of a streamed batch answer (one thread hop per chunk)
-CHUNK_ROWS = 512
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -422,7 +421,7 @@ def create_app(
         body = await request.body()
         rows: Iterator[tuple[Any, str | None]]
         if ndjson:
-            rows = _ndjson_rows(body)
+            rows = ndjson_rows(body)
         else:
             data = parse_json(body)
             if not isinstance(data, list):
@@ -437,8 +436,8 @@ def create_app(
                     ],
                 )
             rows = ((row, None) for row in data)
-        answer = _batch_answerer(compiled, municipality, lang)
-        chunks = _ndjson_chunks(rows, answer) if ndjson else _json_chunks(rows, answer)
+        answer = batch_answerer(compiled, municipality, lang)
+        chunks = ndjson_chunks(rows, answer) if ndjson else json_chunks(rows, answer)
         return StreamingResponse(chunks, media_type=NDJSON if ndjson else "application/json")
 
     @app.post(
@@ -480,7 +479,7 @@ def create_app(
         the service stores nothing."""
         body = parse_json(await request.body())
         extra = ("decided_method", "reason", "note", "decided_at")
-        problems = _decision_problems(body) if isinstance(body, dict) else []
+        problems = decision_problems(body) if isinstance(body, dict) else []
         try:
             rec = read_triage_body(body, extra)[3]
         except BodyError as exc:  # every problem at once: the assessment's and the decision's
@@ -547,7 +546,7 @@ def create_app(
                 )
         course = body.get("course")
         if "course" in body:
-            problems += _course_problems(course)
+            problems += course_problems(course)
         if problems:
             raise BodyError("Invalid course", problems)
         assert day is not None
@@ -719,186 +718,3 @@ def _call(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
     """Call a library function with the options its signature takes."""
     accepted = inspect.signature(function).parameters
     return function(*args, **{k: v for k, v in options.items() if k in accepted})
-
-
-def _decision_problems(body: dict[str, Any]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
-    method = body.get("decided_method")
-    if method not in METHODS or not isinstance(method, str):
-        problems.append(
-            FieldProblem(
-                pointer="/decided_method",
-                detail=f"field 'decided_method': {cut(method)!r} is not a method; "
-                f"allowed: {', '.join(METHODS)}",
-                value=cut(method),
-                allowed=list(METHODS),
-            )
-        )
-    for key in ("reason", "note"):
-        value = body.get(key)
-        if value is not None and not isinstance(value, str):
-            problems.append(
-                FieldProblem(
-                    pointer=pointer(key),
-                    detail=f"field {key!r}: {cut(value)!r} is not text",
-                    value=cut(value),
-                )
-            )
-    decided_at = body.get("decided_at")
-    if decided_at is not None:
-        ok = isinstance(decided_at, str)
-        if ok:
-            try:
-                dt.datetime.fromisoformat(decided_at)
-            except ValueError:
-                ok = False
-        if not ok:
-            problems.append(
-                FieldProblem(
-                    pointer="/decided_at",
-                    detail=f"field 'decided_at': {cut(decided_at)!r} is not a date and time; "
-                    "write e.g. 2026-11-24T10:30:00+01:00",
-                    value=cut(decided_at),
-                )
-            )
-    return problems
-
-
-def _course_problems(course: object) -> list[FieldProblem]:
-    """Every problem of a course record, each with its pointer, in the library's words."""
-    try:
-        Course.model_validate(course)
-    except ValidationError as exc:
-        problems = []
-        for e in exc.errors():
-            loc = [p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            value: Any = course
-            for part in loc:
-                try:
-                    value = value[part]
-                except (KeyError, IndexError, TypeError):
-                    value = None
-                    break
-            expected = (e.get("ctx") or {}).get("expected")
-            allowed = re.findall(r"'([^']*)'", expected) if isinstance(expected, str) else None
-            problems.append(
-                FieldProblem(
-                    pointer=pointer("course", *loc),
-                    detail=f"field '{'.'.join(str(p) for p in loc) or '(course)'}': "
-                    + str(e["msg"]).removeprefix("Value error, "),
-                    value=cut(value),
-                    allowed=allowed or None,
-                )
-            )
-        return problems
-    return []
-
-
-# --- batches -----------------------------------------------------------------------------
-
-
-def _ndjson_rows(body: bytes) -> Iterator[tuple[Any, str | None]]:
-    """Rows of an NDJSON body, parsed one by one; a line that is not JSON is its row's error."""
-    number = 0
-    for line in _lines(body):
-        number += 1
-        if not line.strip():
-            continue
-        try:
-            yield loads(line), None
-        except ValueError as exc:
-            yield None, f"line {number} is not valid JSON: {str(exc)[:80]}"
-
-
-def _lines(body: bytes) -> Iterator[bytes]:
-    """The lines of a body one at a time (``split`` would copy the whole body at once)."""
-    start, end = 0, len(body)
-    while start < end:
-        stop = body.find(b"\n", start)
-        if stop == -1:
-            stop = end
-        yield body[start:stop]
-        start = stop + 1
-
-
-def _batch_answerer(
-    rules: CompiledRules, municipality: dict[str, Any] | None, lang: str
-) -> Callable[[int, Any, str | None], bytes]:
-    def answer(index: int, row: Any, error: str | None) -> bytes:
-        citizen: Any = None
-        if error is None and isinstance(row, dict):
-            if "citizen_id" in row:
-                row = dict(row)
-                citizen = row.pop("citizen_id")
-                if citizen is not None and (
-                    isinstance(citizen, bool) or not isinstance(citizen, (str, int))
-                ):
-                    problem = FieldProblem(
-                        pointer=pointer(index, "citizen_id"),
-                        detail="field 'citizen_id': must be a text or a whole number",
-                        value=cut(citizen),
-                    )
-                    return _row_problem(index, None, [problem])
-            try:
-                rec = triage(row, rules=rules, municipality=municipality, lang=lang)
-            except TriageError:
-                return _row_problem(index, citizen, assessment_problems(row, (index,)))
-            return b'{"index":%d,"citizen_id":%s,"recommendation":%s,"problem":null}' % (
-                index,
-                _json_scalar(citizen),
-                rec.model_dump_json().encode(),
-            )
-        if error is not None:
-            return _row_problem(index, None, [FieldProblem(pointer=pointer(index), detail=error)])
-        return _row_problem(index, None, assessment_problems(row, (index,)))
-
-    return answer
-
-
-def _json_scalar(value: Any) -> bytes:
-    import json
-
-    return json.dumps(value, ensure_ascii=False).encode()
-
-
-def _row_problem(index: int, citizen: Any, problems: list[FieldProblem]) -> bytes:
-    detail = "invalid assessment: " + "; ".join(p.detail for p in problems)
-    errors = b",".join(p.model_dump_json().encode() for p in problems)
-    return (
-        b'{"index":%d,"citizen_id":%s,"recommendation":null,"problem":{"detail":%s,"errors":[%s]}}'
-        % (
-            index,
-            _json_scalar(citizen),
-            _json_scalar(detail),
-            errors,
-        )
-    )
-
-
-def _json_chunks(
-    rows: Iterator[tuple[Any, str | None]], answer: Callable[[int, Any, str | None], bytes]
-) -> Iterator[bytes]:
-    yield b"["
-    chunk: list[bytes] = []
-    separator = b""  # before every chunk but the first
-    for index, (row, error) in enumerate(rows):
-        chunk.append(answer(index, row, error))
-        if len(chunk) == CHUNK_ROWS:
-            yield separator + b",".join(chunk)
-            chunk, separator = [], b","
-    if chunk:
-        yield separator + b",".join(chunk)
-    yield b"]"
-
-
-def _ndjson_chunks(
-    rows: Iterator[tuple[Any, str | None]], answer: Callable[[int, Any, str | None], bytes]
-) -> Iterator[bytes]:
-    chunk: list[bytes] = []
-    for index, (row, error) in enumerate(rows):
-        chunk.append(answer(index, row, error) + b"\n")
-        if len(chunk) == CHUNK_ROWS:
-            yield b"".join(chunk)
-            chunk = []
-    if chunk:
-        yield b"".join(chunk)

@@ -7,14 +7,16 @@ does ``assessment_problems`` take the assessment apart field by field to point a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
 
-from hf_triage import Assessment, AssessmentError, Dimensions, TriageError, triage
+from hf_triage import Assessment, AssessmentError, Course, Dimensions, TriageError, triage
 
 from ._models import FieldProblem
 
@@ -24,7 +26,9 @@ __all__ = [
     "BodyError",
     "assessment_problems",
     "check_envelope",
+    "course_problems",
     "cut",
+    "decision_problems",
     "loads",
     "municipality_problems",
     "pointer",
@@ -287,3 +291,76 @@ def check_envelope(
         if key not in body
     ]
     return problems
+
+
+def decision_problems(body: dict[str, Any]) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    method = body.get("decided_method")
+    if method not in METHODS or not isinstance(method, str):
+        problems.append(
+            FieldProblem(
+                pointer="/decided_method",
+                detail=f"field 'decided_method': {cut(method)!r} is not a method; "
+                f"allowed: {', '.join(METHODS)}",
+                value=cut(method),
+                allowed=list(METHODS),
+            )
+        )
+    for key in ("reason", "note"):
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(
+                FieldProblem(
+                    pointer=pointer(key),
+                    detail=f"field {key!r}: {cut(value)!r} is not text",
+                    value=cut(value),
+                )
+            )
+    decided_at = body.get("decided_at")
+    if decided_at is not None:
+        ok = isinstance(decided_at, str)
+        if ok:
+            try:
+                dt.datetime.fromisoformat(decided_at)
+            except ValueError:
+                ok = False
+        if not ok:
+            problems.append(
+                FieldProblem(
+                    pointer="/decided_at",
+                    detail=f"field 'decided_at': {cut(decided_at)!r} is not a date and time; "
+                    "write e.g. 2026-11-24T10:30:00+01:00",
+                    value=cut(decided_at),
+                )
+            )
+    return problems
+
+
+def course_problems(course: object) -> list[FieldProblem]:
+    """Every problem of a course record, each with its pointer, in the library's words."""
+    try:
+        Course.model_validate(course)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            loc = [p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            value: Any = course
+            for part in loc:
+                try:
+                    value = value[part]
+                except (KeyError, IndexError, TypeError):
+                    value = None
+                    break
+            expected = (e.get("ctx") or {}).get("expected")
+            allowed = re.findall(r"'([^']*)'", expected) if isinstance(expected, str) else None
+            problems.append(
+                FieldProblem(
+                    pointer=pointer("course", *loc),
+                    detail=f"field '{'.'.join(str(p) for p in loc) or '(course)'}': "
+                    + str(e["msg"]).removeprefix("Value error, "),
+                    value=cut(value),
+                    allowed=allowed or None,
+                )
+            )
+        return problems
+    return []
