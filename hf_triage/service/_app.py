@@ -627,7 +627,7 @@ def create_app(
             return _problem_response(503, detail, request.url.path)
         if not report.ok:
             errors = [
-                FieldProblem(pointer="", detail=f"{f.file}:{f.line}: {f.message}")
+                FieldProblem(pointer="", detail=f"{f.file}:{f.line}: {f.text_da} / {f.text_en}")
                 for f in report.errors
             ]
             return _problem_response(

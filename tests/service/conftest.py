@@ -30,7 +30,7 @@ class Server:
     thread: threading.Thread
 
 
-def start_server(app: object) -> tuple[uvicorn.Server, Server]:
+def start_server(app: object, *, wait_ready: bool = True) -> tuple[uvicorn.Server, Server]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -49,7 +49,7 @@ def start_server(app: object) -> tuple[uvicorn.Server, Server]:
     else:
         raise RuntimeError("the test server did not start")
     # readiness: the rule check runs in the background after start-up
-    for _ in range(600):
+    for _ in range(600 if wait_ready else 0):
         if httpx.get(url + "/readyz").status_code == 200:
             break
         time.sleep(0.05)

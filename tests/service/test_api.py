@@ -4,6 +4,9 @@ problem+json with every problem at once, batches answer every row in order."""
 from __future__ import annotations
 
 import json
+import shutil
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +15,7 @@ import hf_triage
 from hf_triage import AssessmentError, default_rules, review_course, triage, triage_many
 
 PROBLEM = "application/problem+json"
+RULES = Path(__file__).resolve().parents[2] / "rules"
 NDJSON = "application/x-ndjson"
 
 
@@ -294,3 +298,33 @@ def test_decision_support_endpoints(client: httpx.Client, path: str, function: s
         "/assessment/complexity",
         "/decided_method",
     }
+
+
+def test_readyz_is_503_while_the_rules_fail_their_check(tmp_path: Path) -> None:
+    """Rules that load but break a guarantee: the service answers, /readyz says why not."""
+    from hf_triage import load_rules
+    from hf_triage.service import create_app
+
+    from .conftest import start_server, stop_server
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    cti = rules / "cti.yaml"
+    text = cti.read_text(encoding="utf-8")
+    narrowed = text.replace("one_of: [mild, moderate]}", "one_of: [mild]}", 1)
+    assert narrowed != text
+    cti.write_text(narrowed, encoding="utf-8")
+    uv, info = start_server(create_app(load_rules(rules)), wait_ready=False)
+    try:
+        for _ in range(600):  # the check runs in the background after start-up
+            response = httpx.get(info.url + "/readyz")
+            if "being checked" not in response.text:
+                break
+            time.sleep(0.05)
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        errors = response.json()["errors"]
+        assert errors and all(".yaml:" in e["detail"] for e in errors)  # file:line of each
+        assert httpx.get(info.url + "/healthz").status_code == 200
+    finally:
+        stop_server(uv, info)
