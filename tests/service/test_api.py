@@ -328,3 +328,52 @@ def test_readyz_is_503_while_the_rules_fail_their_check(tmp_path: Path) -> None:
         assert httpx.get(info.url + "/healthz").status_code == 200
     finally:
         stop_server(uv, info)
+
+
+def test_decision_support_endpoints_call_the_library_when_it_has_them(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring for hf_triage.next_questions / record_decision (the decision-support
+    issue), exercised with stand-ins of the signatures in CONTRACT.md."""
+    from hf_triage.service._models import DecisionRecordOut
+
+    def next_questions(assessment: object, *, rules: object = None) -> list[dict[str, object]]:
+        assert isinstance(assessment, dict) and rules is not None
+        return [{"field": "service_use", "outcomes": [{"value": "partial", "method": "ICM"}]}]
+
+    def record_decision(
+        recommendation: hf_triage.Recommendation,
+        decided_method: str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+        decided_at: object = None,
+    ) -> DecisionRecordOut:
+        if decided_method != recommendation.method and reason is None:
+            raise hf_triage.TriageError("a reason is required when the decision differs")
+        return DecisionRecordOut(
+            recommendation=recommendation,
+            decided_method=decided_method,  # type: ignore[arg-type]
+            reason=reason,
+            note=note,
+            ruleset_fingerprint=recommendation.ruleset_fingerprint,
+        )
+
+    monkeypatch.setattr(hf_triage, "next_questions", next_questions, raising=False)
+    monkeypatch.setattr(hf_triage, "record_decision", record_decision, raising=False)
+    questions = client.post("/v1/next-questions", json={"assessment": {"complexity": "mild"}})
+    assert questions.status_code == 200
+    assert questions.json()["questions"][0]["field"] == "service_use"
+    assert questions.json()["ruleset_fingerprint"] == default_rules().fingerprint
+
+    body = {
+        "assessment": {"complexity": "severe", "service_use": "minimal"},
+        "decided_method": "ACT",
+        "decided_at": "2026-11-24T10:30:00+01:00",
+    }
+    record = client.post("/v1/decisions", json=body)
+    assert record.status_code == 200
+    assert record.json()["recommendation"]["method"] == "ACT"
+    differs = client.post("/v1/decisions", json={**body, "decided_method": "ICM"})
+    assert differs.status_code == 422
+    assert differs.json()["errors"][0]["pointer"] == "/reason"
