@@ -8,6 +8,7 @@ time. A bad row never stops the batch (nothing dropped).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from ._parse import assessment_problems, cut, loads, pointer
 
 __all__ = ["CHUNK_ROWS", "batch_answerer", "json_chunks", "ndjson_chunks", "ndjson_rows"]
 
+LOG = logging.getLogger("hf_triage.service")
 #: rows per chunk of a streamed batch answer (one thread hop per chunk)
 CHUNK_ROWS = 512
 
@@ -31,7 +33,7 @@ def ndjson_rows(body: bytes) -> Iterator[tuple[Any, str | None]]:
             continue
         try:
             yield loads(line), None
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             yield None, f"line {number} is not valid JSON: {str(exc)[:80]}"
 
 
@@ -81,7 +83,8 @@ def batch_answerer(
 
 
 def _json_scalar(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode()
+    # ASCII with escapes: a lone surrogate in a citizen id stays a valid JSON escape
+    return json.dumps(value).encode()
 
 
 def _row_problem(index: int, citizen: Any, problems: list[FieldProblem]) -> bytes:
@@ -98,6 +101,20 @@ def _row_problem(index: int, citizen: Any, problems: list[FieldProblem]) -> byte
     )
 
 
+def _answered(
+    answer: Callable[[int, Any, str | None], bytes], index: int, row: Any, error: str | None
+) -> bytes:
+    """The row's answer; a fault answering it becomes that row's problem, because the
+    response is already under way (status 200 sent) and must stay one whole document.
+    Logged by its exception type only: never the row."""
+    try:
+        return answer(index, row, error)
+    except Exception as exc:
+        LOG.error("batch row %d could not be answered: %s", index, type(exc).__name__)
+        problem = FieldProblem(pointer=pointer(index), detail="this row could not be answered")
+        return _row_problem(index, None, [problem])
+
+
 def json_chunks(
     rows: Iterator[tuple[Any, str | None]], answer: Callable[[int, Any, str | None], bytes]
 ) -> Iterator[bytes]:
@@ -105,7 +122,7 @@ def json_chunks(
     chunk: list[bytes] = []
     separator = b""  # before every chunk but the first
     for index, (row, error) in enumerate(rows):
-        chunk.append(answer(index, row, error))
+        chunk.append(_answered(answer, index, row, error))
         if len(chunk) == CHUNK_ROWS:
             yield separator + b",".join(chunk)
             chunk, separator = [], b","
@@ -119,7 +136,7 @@ def ndjson_chunks(
 ) -> Iterator[bytes]:
     chunk: list[bytes] = []
     for index, (row, error) in enumerate(rows):
-        chunk.append(answer(index, row, error) + b"\n")
+        chunk.append(_answered(answer, index, row, error) + b"\n")
         if len(chunk) == CHUNK_ROWS:
             yield b"".join(chunk)
             chunk = []

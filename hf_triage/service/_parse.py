@@ -61,6 +61,12 @@ def loads(body: bytes | str) -> Any:
 def parse_json(body: bytes) -> Any:
     try:
         return loads(body)
+    except RecursionError:
+        raise BodyError(
+            "Malformed request body",
+            [FieldProblem(pointer="", detail="the body is nested too deeply to be read")],
+            400,
+        ) from None
     except UnicodeDecodeError:
         raise BodyError(
             "Malformed request body",
@@ -81,10 +87,21 @@ def parse_json(body: bytes) -> Any:
 
 def pointer(*parts: object) -> str:
     """A JSON pointer (RFC 6901) from its reference tokens."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "".join("/" + printable(str(p)).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate (valid in a JSON string escape,
+    not in UTF-8) is written as its escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def cut_text(text: str, limit: int = 40) -> str:
+    text = printable(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -377,3 +377,33 @@ def test_decision_support_endpoints_call_the_library_when_it_has_them(
     differs = client.post("/v1/decisions", json={**body, "decided_method": "ICM"})
     assert differs.status_code == 422
     assert differs.json()["errors"][0]["pointer"] == "/reason"
+
+
+DEEP = b"[" * 5000 + b"]" * 5000
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "ctype"),
+    [
+        ("/v1/triage", DEEP, "application/json"),
+        ("/v1/triage", b'{"assessment": {"\\ud800": 1}}', "application/json"),
+        ("/v1/triage", b'{"assessment": {"complexity": "\\ud800"}}', "application/json"),
+        ("/v1/triage", b'{"\\ud800": 1, "assessment": {"complexity": 1e400}}', "application/json"),
+        ("/v1/triage/batch", DEEP, "application/json"),
+        ("/v1/triage/batch", b'[{"x\\ud800": 1}, {"citizen_id": "\\ud800"}]', "application/json"),
+        ("/v1/triage/batch", DEEP + b"\n{}", NDJSON),
+        ("/v1/reviews", b'{"course": {"method": "\\ud800"}, "today": "2026-01-01"}', "x/json"),
+    ],
+)
+def test_odd_json_is_never_a_server_error(
+    client: httpx.Client, path: str, content: bytes, ctype: str
+) -> None:
+    """Lone surrogates (valid JSON escapes, not UTF-8), deep nesting, overflowing numbers."""
+    response = client.post(path, content=content, headers={"content-type": ctype})
+    assert response.status_code in (200, 400, 422), response.text
+    data = (
+        json.loads(response.text)
+        if "ndjson" not in response.headers["content-type"]
+        else [json.loads(line) for line in response.text.splitlines()]
+    )
+    assert data
