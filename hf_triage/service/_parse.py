@@ -380,4 +380,23 @@ def course_problems(course: object) -> list[FieldProblem]:
                 )
             )
         return problems
-    return []
+    return _boolean_levels(course)
+
+
+def _boolean_levels(course: object) -> list[FieldProblem]:
+    """``level: true`` is not a level, though pydantic's ``Literal[0, 1, ...]`` takes it as 1
+    (``True == 1`` in Python): refused here, since nothing is coerced."""
+    intensity = course.get("intensity") if isinstance(course, dict) else None
+    if not isinstance(intensity, list):
+        return []
+    return [
+        FieldProblem(
+            pointer=pointer("course", "intensity", i, "level"),
+            detail=f"field 'intensity.{i}.level': {str(month['level']).lower()} (true/false) "
+            "is not allowed; allowed: 0, 1, 2, 3, 4",
+            value=month["level"],
+            allowed=[0, 1, 2, 3, 4],
+        )
+        for i, month in enumerate(intensity)
+        if isinstance(month, dict) and isinstance(month.get("level"), bool)
+    ]

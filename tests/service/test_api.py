@@ -407,3 +407,16 @@ def test_odd_json_is_never_a_server_error(
         else [json.loads(line) for line in response.text.splitlines()]
     )
     assert data
+
+
+def test_a_boolean_is_not_an_intensity_level(client: httpx.Client) -> None:
+    course = {
+        "method": "CTI",
+        "start_date": "2026-01-05",
+        "intensity": [{"month": "2026-01-01", "level": 2}, {"month": "2026-02-01", "level": False}],
+    }
+    response = client.post("/v1/reviews", json={"course": course, "today": "2026-03-01"})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["pointer"] == "/course/intensity/1/level"
+    assert error["value"] is False and error["allowed"] == [0, 1, 2, 3, 4]
