@@ -34,6 +34,10 @@ app.command()(assess)
 app.command()(review)
 app.command()(batch)
 app.command()(decide)
+
+from ..service._run import serve_command  # noqa: E402 - all of `serve` lives in service/
+
+app.command("serve")(serve_command)
 rules_app.command("check")(rules_check)
 rules_app.command("test")(rules_test)
 rules_app.command("schema")(rules_schema)
