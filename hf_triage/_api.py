@@ -29,7 +29,9 @@ def load_rules(directory: str | Path) -> CompiledRules:
 
     Raises ``RuleError`` listing every problem in every file, each with ``file:line``.
     """
-    return compile_rules(load_rule_files(directory))
+    from ._manifest import attach_manifest  # the manifest's version (CONTRACT.md 1.1)
+
+    return attach_manifest(compile_rules(load_rule_files(directory)))
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,7 @@ from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, INVARIANT_FIELDS, METH
 from ._domain import intensity as rank
 from ._engine import evaluate_warnings
 from ._enumerate import course_states, field_classes, tests_of, to_assessment
+from ._manifest import manifest_findings
 from ._rulemodels import fmt_value
 
 __all__ = ["CONTRACT_WARNING_CODES", "CheckReport", "Finding", "check_rules", "render_report"]
@@ -60,6 +61,7 @@ Kind = Literal[
     "signal-never",
     "signal-conflict",
     "overlap",
+    "manifest",
 ]
 
 
@@ -511,6 +513,7 @@ def check_rules(rules: CompiledRules) -> CheckReport:
     start = time.perf_counter()
     checker = _Checker(rules)
     checker.run()
+    checker.findings += manifest_findings(rules)  # the manifest (rules/ruleset.yaml)
     order = {"error": 0, "info": 1}
     findings = sorted(checker.findings, key=lambda f: (order[f.severity], f.file, f.line))
     return CheckReport(

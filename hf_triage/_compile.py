@@ -197,6 +197,8 @@ class CompiledRules:
     signals: tuple[CompiledSignal, ...] = ()
     #: the follow-up file's local parameters, in days
     parameters: Mapping[str, int] = field(default_factory=dict)
+    #: the version from the rule set's manifest (rules/ruleset.yaml); None without one
+    version: str | None = None
     #: evaluation memo owned by the builtin engine (results are pure functions of the key)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 

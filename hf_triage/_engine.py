@@ -258,6 +258,7 @@ Parts = tuple[
     tuple[TriageWarning, ...],
     tuple[Alternative, ...],
     str,
+    Any,  # _counterfactuals.SupportParts: counterfactuals, borderline, next questions, facts
 ]
 
 
@@ -265,6 +266,8 @@ def explain(
     rules: CompiledRules, facts: Facts, decision: Decision, codes: list[str], lang: str
 ) -> Parts:
     """The texts for a decision: reasons, warnings and why not the other methods."""
+    from ._counterfactuals import decision_support
+
     why_not = _why_not(rules, facts, decision, lang) if decision.method else []
     return (
         decision.method,
@@ -274,6 +277,7 @@ def explain(
         tuple(_warnings(rules, codes, lang)),
         tuple(why_not),
         lang,
+        decision_support(rules, facts, decision, lang),
     )
 
 
@@ -284,7 +288,8 @@ _set = object.__setattr__
 
 def build(rules: CompiledRules, parts: Parts, engine: str) -> Recommendation:
     """A fresh Recommendation from cached parts (the hot path: see ``fast_model``)."""
-    method, possible, missing, reasons, warnings, why_not, lang = parts
+    method, possible, missing, reasons, warnings, why_not, lang, support = parts
+    counterfactuals, borderline, questions, relied_on = support
     rec: Recommendation = _new(Recommendation)
     values = {
         "method": method,
@@ -296,6 +301,11 @@ def build(rules: CompiledRules, parts: Parts, engine: str) -> Recommendation:
         "why_not": list(why_not),
         "lang": lang,
         "engine": engine,
+        "counterfactuals": list(counterfactuals),
+        "borderline": borderline,
+        "next_questions": list(questions),
+        "ruleset_version": rules.version,
+        "facts_relied_on": dict(relied_on),
     }
     _set(rec, "__dict__", values)
     _set(rec, "__pydantic_fields_set__", set(_ALL_FIELDS))

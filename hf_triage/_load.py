@@ -21,7 +21,7 @@ from ._yaml import YamlDocument, parse_yaml
 __all__ = ["LoadedFile", "LoadedRules", "default_rules_dir", "load_rule_files"]
 
 #: files in a rule directory that are not rule files
-_NOT_RULES = ("municipality",)
+_NOT_RULES = ("municipality", "ruleset", "decision_reasons")
 
 
 @dataclass(frozen=True)

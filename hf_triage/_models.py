@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from ._domain import DIMENSIONS, FIELDS, Scalar
 from ._exceptions import AssessmentError
 from ._rulemodels import fmt_value
+from ._supportmodels import Counterfactual, NextQuestion
 
 __all__ = [
     "Alternative",
@@ -308,6 +309,16 @@ class Recommendation(BaseModel):
     why_not: list[Alternative] = Field(default_factory=list)
     lang: Literal["da", "en"] = "da"
     engine: str = "builtin"
+    #: per other method, the smallest changes of the assessed answers that give it (1.1)
+    counterfactuals: list[Counterfactual] = Field(default_factory=list)
+    #: one ordinal answer one step away changes the method (1.1)
+    borderline: bool = False
+    #: the missing answers that would decide or change the result, best first (1.1)
+    next_questions: list[NextQuestion] = Field(default_factory=list)
+    #: the rule set's version from its manifest (rules/ruleset.yaml); None without one (1.1)
+    ruleset_version: str | None = None
+    #: the facts relied on: the given answers the deciding criteria read
+    facts_relied_on: dict[str, bool | int | str] = Field(default_factory=dict)
 
     @property
     def decided(self) -> bool:

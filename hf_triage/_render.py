@@ -24,8 +24,12 @@ LABELS = {
         "reasons": "Begrundelse",
         "warnings": "Opmærksomhedspunkter",
         "why_not": "Hvorfor ikke de andre metoder",
+        "counterfactuals": "Hvad der ville give en anden metode",
+        "borderline": "Grænsetilfælde: ét trin på ét svar ændrer metoden.",
+        "next_questions": "Spørg næst om (svar → resultat)",
         "source": "Kilde",
         "fingerprint": "Regelsæt",
+        "version": "version",
         "decides": "Caseworkeren træffer afgørelsen; dette er en anbefaling.",
     },
     "en": {
@@ -36,12 +40,20 @@ LABELS = {
         "reasons": "Reasons",
         "warnings": "Warnings",
         "why_not": "Why not the other methods",
+        "counterfactuals": "What would give another method",
+        "borderline": "Borderline: one step on one answer changes the method.",
+        "next_questions": "Ask next (answer → result)",
         "source": "Source",
         "fingerprint": "Rule set",
+        "version": "version",
         "decides": "The caseworker decides; this is a recommendation.",
     },
 }
 LABELS["da"]["decides"] = "Sagsbehandleren træffer afgørelsen; dette er en anbefaling."
+
+
+def _version(rec: Recommendation, t: dict[str, str]) -> str:
+    return f" ({t['version']} {rec.ruleset_version})" if rec.ruleset_version else ""
 
 
 def recommendation_html(rec: Recommendation) -> str:
@@ -69,19 +81,26 @@ def recommendation_html(rec: Recommendation) -> str:
             for r in rec.reasons
         ]
         parts.append("</ul>")
-    if rec.why_not:
-        parts.append(f"<details><summary>{t['why_not']}</summary><ul>")
-        parts += [f"<li><b>{a.method}</b>: {escape(a.text)}</li>" for a in rec.why_not]
+    if rec.next_questions:
+        parts.append(f"<p><b>{t['next_questions']}</b></p><ul>")
+        parts += [f"<li>{escape(q.text)}</li>" for q in rec.next_questions]
+        parts.append("</ul>")
+    if rec.counterfactuals:
+        parts.append(f"<details><summary>{t['counterfactuals']}</summary><ul>")
+        if rec.borderline:
+            parts.append(f"<li><i>{t['borderline']}</i></li>")
+        parts += [f"<li>{escape(c.text)}</li>" for c in rec.counterfactuals]
         parts.append("</ul></details>")
     parts.append(
         f"<p style='font-size:smaller'>{t['decides']} {t['fingerprint']}: "
-        f"<code>{escape(rec.ruleset_fingerprint[:19])}</code></p></div>"
+        f"<code>{escape(rec.ruleset_fingerprint[:19])}</code>{_version(rec, t)}</p></div>"
     )
     return "".join(parts)
 
 
 def recommendation_rich(rec: Recommendation) -> RenderableType:
-    """A rich renderable for the terminal: method first, then warnings, reasons, why not."""
+    """A rich renderable for the terminal: method first, then warnings, reasons, what to ask
+    next and what would give another method (the counterfactuals replace the why-not lists)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -103,11 +122,16 @@ def recommendation_rich(rec: Recommendation) -> RenderableType:
         for r in rec.reasons:
             lines.append(Text(f"  • {r.text}"))
             lines.append(Text(f"    {t['source']}: {r.source} [{r.rule_id}]", style="dim"))
-    if rec.why_not:
-        lines.append(Text(f"\n{t['why_not']}", style="bold"))
-        for a in rec.why_not:
-            lines.append(Text(f"  – {a.text}", style="dim"))
-    lines.append(
-        Text(f"\n{t['decides']} {t['fingerprint']}: {rec.ruleset_fingerprint[:19]}", style="dim")
-    )
+    if rec.next_questions:
+        lines.append(Text(f"\n{t['next_questions']}", style="bold"))
+        for q in rec.next_questions:
+            lines.append(Text(f"  ? {q.text}", style="yellow"))
+    if rec.counterfactuals:
+        lines.append(Text(f"\n{t['counterfactuals']}", style="bold"))
+        if rec.borderline:
+            lines.append(Text(f"  {t['borderline']}", style="yellow"))
+        for c in rec.counterfactuals:
+            lines.append(Text(f"  – {c.text}", style="dim"))
+    footer = f"\n{t['decides']} {t['fingerprint']}: {rec.ruleset_fingerprint[:19]}"
+    lines.append(Text(footer + _version(rec, t), style="dim"))
     return Panel(Group(*lines), title=title, title_align="left")

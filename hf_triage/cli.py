@@ -258,6 +258,10 @@ from ._cli_cohort import register as _register_cohort  # noqa: E402 - needs app 
 
 _register_cohort(app, rules_app)
 
+from ._cli_decide import register as _register_decide  # noqa: E402 - needs app defined
+
+_register_decide(app)  # hf-triage decide (issue 11)
+
 
 def main() -> None:
     """Entry point of the ``hf-triage`` script."""

@@ -9,13 +9,13 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from hf_triage._load import default_rules_dir
+from hf_triage._load import _NOT_RULES, default_rules_dir
 from hf_triage._schema import rule_file_schema
 from hf_triage._yaml import parse_yaml
 from hf_triage.cli import app
 
 RULES = default_rules_dir()
-RULE_FILES = sorted(p for p in RULES.glob("*.yaml") if not p.name.startswith("municipality"))
+RULE_FILES = sorted(p for p in RULES.glob("*.yaml") if not p.name.startswith(_NOT_RULES))
 
 
 def schema() -> dict:

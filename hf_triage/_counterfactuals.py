@@ -1,0 +1,306 @@
+"""What would change a result, and what to ask next: exact over the finite input domain.
+
+Counterfactuals (CONTRACT.md 1.1): for a decided result, for each other method, the smallest
+sets of changes of the *assessed* answers that give it — fewest changes first, then fewest
+ordinal steps — or none. Found by trying every set of one changed answer, then two, ... with the
+existing matcher (``_engine.decide``), so they are exact for any rule set, not only the shipped
+one. Only the answers the criteria read can change a method; the invariant fields never do
+(CONTRACT.md "Guarantees"), so they are never varied. ``unknown`` support duration is no answer:
+it is never a target and, like an absent field, it is a question to ask rather than a change.
+
+Next questions: the answers not given that the criteria read, each with the outcome for every
+possible answer (other open answers left open), ranked by how many of the now-possible methods
+an answer rules out on average; ties in the order of the domain (``_domain.FIELDS``).
+
+The work depends only on the decision-relevant projection of the facts, so it is memoised per
+rule set on that projection (in the rule set's own bounded memo, beside the engine's); warm
+``triage()`` calls never recompute it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations, product
+
+from ._compile import CompiledRules, fields_of
+from ._domain import FIELDS, INVARIANT_FIELDS, METHODS, Scalar
+from ._engine import Decision, decide
+from ._exceptions import RuleError
+from ._rulemodels import fmt_value
+from ._supportmodels import Change, Counterfactual, NextQuestion, QuestionOutcome
+
+__all__ = [
+    "SupportParts",
+    "counterfactuals",
+    "decision_support",
+    "next_questions_for",
+    "relevant_fields",
+    "render_counterfactual",
+    "render_question",
+]
+
+#: a value that stands for "not given" in a projection (``None`` cannot be a dict value here)
+_UNKNOWN = "unknown"
+#: bound on memoised projections per rule set (the shipped rules have 1 728)
+_MEMO_LIMIT = 50_000
+
+ChangeSet = tuple[tuple[str, Scalar, Scalar], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """Decision support before texts: what every language shares."""
+
+    #: per other method, in METHODS order: its smallest change sets (possibly none)
+    options: tuple[tuple[str, tuple[ChangeSet, ...]], ...]
+    borderline: bool
+    #: (field, rules_out, ((value, method, possible_methods), ...)), best first
+    questions: tuple[
+        tuple[str, Fraction, tuple[tuple[Scalar, str | None, tuple[str, ...]], ...]], ...
+    ]
+
+
+SupportParts = tuple[
+    tuple[Counterfactual, ...], bool, tuple[NextQuestion, ...], tuple[tuple[str, Scalar], ...]
+]
+
+
+def relevant_fields(rules: CompiledRules) -> tuple[str, ...]:
+    """The input fields that can change a method under ``rules``, in domain order."""
+    return tuple(f for f in rules.decision_fields if f in FIELDS and f not in INVARIANT_FIELDS)
+
+
+def _answers(name: str) -> tuple[Scalar, ...]:
+    """The values an answer can take ('unknown' is the absence of an answer, not one)."""
+    return tuple(v for v in FIELDS[name].values if v != _UNKNOWN)
+
+
+def _given(facts: Mapping[str, Scalar], name: str) -> bool:
+    value = facts.get(name)
+    return value is not None and value != _UNKNOWN
+
+
+def _steps(name: str, old: Scalar, new: Scalar) -> int:
+    spec = FIELDS[name]
+    if spec.kind == "ordinal":
+        return abs(spec.values.index(new) - spec.values.index(old))
+    return 1
+
+
+def _decide(rules: CompiledRules, facts: Mapping[str, Scalar]) -> Decision | None:
+    """The decision, or ``None`` where a rule set has a gap (``rules check`` reports it)."""
+    try:
+        return decide(rules, facts)
+    except RuleError:
+        return None
+
+
+def _changes(
+    facts: Mapping[str, Scalar], names: tuple[str, ...]
+) -> Iterator[tuple[ChangeSet, int]]:
+    """Every way of changing exactly ``names``, with its total number of ordinal steps."""
+    alternatives = [[v for v in _answers(n) if v != facts[n]] for n in names]
+    for values in product(*alternatives):
+        changes = tuple((n, facts[n], v) for n, v in zip(names, values, strict=True))
+        yield changes, sum(_steps(n, old, new) for n, old, new in changes)
+
+
+def counterfactuals(
+    rules: CompiledRules, facts: Mapping[str, Scalar], method: str
+) -> tuple[tuple[tuple[str, tuple[ChangeSet, ...]], ...], bool]:
+    """Per other method its smallest change sets, and whether the result is borderline.
+
+    Exact: sets of 1, 2, ... changed answers are tried in turn until every other method is
+    found or every assessed answer has been varied. Per set of fields only the assignments with
+    the fewest ordinal steps are kept (``service_use`` significant -> partial, not -> minimal,
+    when both give ICM); the options are ordered by steps, then by domain order.
+    """
+    changeable = tuple(f for f in relevant_fields(rules) if _given(facts, f))
+    pending = {m for m in METHODS if m != method}
+    found: dict[str, dict[tuple[str, ...], tuple[int, list[ChangeSet]]]] = {m: {} for m in pending}
+    borderline = False
+    for k in range(1, len(changeable) + 1):
+        for names in combinations(changeable, k):
+            for changes, steps in _changes(facts, names):
+                changed = dict(facts)
+                changed.update({n: new for n, _, new in changes})
+                decision = _decide(rules, changed)
+                got = decision.method if decision is not None else None
+                if k == 1 and got != method and steps == 1 and FIELDS[names[0]].kind == "ordinal":
+                    borderline = True
+                if got not in pending:
+                    continue
+                best = found[got].get(names)
+                if best is None or steps < best[0]:
+                    found[got][names] = (steps, [changes])
+                elif steps == best[0]:
+                    best[1].append(changes)
+        pending -= {m for m in pending if found[m]}
+        if not pending:
+            break
+    order = {name: i for i, name in enumerate(FIELDS)}
+
+    def key(item: tuple[int, ChangeSet]) -> tuple[object, ...]:
+        steps, changes = item
+        return (
+            steps,
+            [order[n] for n, _, _ in changes],
+            [FIELDS[n].values.index(new) for n, _, new in changes],
+        )
+
+    result = []
+    for other in METHODS:
+        if other == method:
+            continue
+        sets = [(s, c) for s, cs in found[other].values() for c in cs]
+        result.append((other, tuple(c for _, c in sorted(sets, key=key))))
+    return tuple(result), borderline
+
+
+def next_questions_for(
+    rules: CompiledRules, facts: Mapping[str, Scalar], decision: Decision
+) -> tuple[tuple[str, Fraction, tuple[tuple[Scalar, str | None, tuple[str, ...]], ...]], ...]:
+    """The open answers that would change the result, best first (see the module docstring)."""
+    now = set(decision.possible_methods)
+    ranked = []
+    for index, name in enumerate(relevant_fields(rules)):
+        if _given(facts, name):
+            continue
+        outcomes = []
+        ruled_out = 0
+        changes = False
+        for value in _answers(name):
+            got = _decide(rules, {**facts, name: value})
+            if got is None:
+                continue
+            outcomes.append((value, got.method, got.possible_methods))
+            ruled_out += len(now - set(got.possible_methods))
+            changes = changes or set(got.possible_methods) != now
+        if changes and outcomes:
+            ranked.append((Fraction(ruled_out, len(outcomes)), index, name, tuple(outcomes)))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    return tuple((name, score, outcomes) for score, _, name, outcomes in ranked)
+
+
+def _raw(rules: CompiledRules, facts: Mapping[str, Scalar], decision: Decision) -> _Raw:
+    # every field the criteria read (an invariant one too, should a rule set read it) is in
+    # the key; only the relevant ones are ever varied
+    read = tuple(f for f in rules.decision_fields if f in FIELDS)
+    projection = {f: facts[f] for f in read if facts.get(f) is not None}
+    key = tuple(projection.get(f) for f in read)
+    # a sub-memo in the rule set's memo: cleared with it, bounded on its own
+    memo = rules.memo.setdefault("decision-support", {})
+    raw = memo.get(key)
+    if raw is None:
+        options: tuple[tuple[str, tuple[ChangeSet, ...]], ...] = ()
+        borderline = False
+        if decision.method is not None:
+            options, borderline = counterfactuals(rules, projection, decision.method)
+        raw = _Raw(options, borderline, next_questions_for(rules, projection, decision))
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = raw
+    assert isinstance(raw, _Raw)
+    return raw
+
+
+def relied_on(
+    rules: CompiledRules, facts: Mapping[str, Scalar], decision: Decision
+) -> tuple[tuple[str, Scalar], ...]:
+    """The facts relied on: the given answers the deciding criteria read (all the relevant
+    given answers when undecided), in domain order."""
+    if decision.method is not None and decision.reason_ids:
+        read: set[str] = set()
+        for rule_id in decision.reason_ids:
+            read |= fields_of(rules.criterion(rule_id).condition)
+        names = [f for f in FIELDS if f in read]
+    else:
+        names = list(relevant_fields(rules))
+    return tuple((f, facts[f]) for f in names if _given(facts, f))
+
+
+# --- texts -------------------------------------------------------------------------------------
+
+
+def _label(name: str, lang: str) -> str:
+    spec = FIELDS[name]
+    return spec.label_da if lang == "da" else spec.label_en
+
+
+def _change_text(change: Change, lang: str) -> str:
+    if lang == "da":
+        return (
+            f"{_label(change.field, lang)} var «{fmt_value(change.to)}» "
+            f"i stedet for «{fmt_value(change.from_)}»"
+        )
+    return (
+        f"{_label(change.field, lang)} were «{fmt_value(change.to)}» "
+        f"instead of «{fmt_value(change.from_)}»"
+    )
+
+
+def render_counterfactual(cf: Counterfactual, lang: str = "da") -> str:
+    """One counterfactual in plain words, e.g. 'ICM, hvis ... var «partial» i stedet for ...'."""
+    da = lang == "da"
+    if not cf.options:
+        return (
+            f"Ingen ændring af de vurderede svar giver {cf.method}."
+            if da
+            else f"No change of the assessed answers gives {cf.method}."
+        )
+    joiner = " og " if da else " and "
+    parts = [joiner.join(_change_text(c, lang) for c in option) for option in cf.options]
+    lead = f"{cf.method}, hvis " if da else f"{cf.method} if "
+    return lead + ("; eller hvis " if da else "; or if ").join(parts) + "."
+
+
+def _outcome_text(outcome: QuestionOutcome, lang: str) -> str:
+    if outcome.method is not None:
+        return outcome.method
+    word = "ikke afgjort" if lang == "da" else "undecided"
+    return f"{word} ({'/'.join(outcome.possible_methods)})"
+
+
+def render_question(question: NextQuestion, lang: str = "da") -> str:
+    """One next question: the field, then each answer's outcome, answers with one outcome
+    grouped: 'problemernes kompleksitet: mild, moderate → CTI; severe → ICM'."""
+    groups: dict[str, list[str]] = {}
+    for outcome in question.outcomes:
+        groups.setdefault(_outcome_text(outcome, lang), []).append(fmt_value(outcome.value))
+    parts = [f"{', '.join(values)} → {result}" for result, values in groups.items()]
+    return f"{_label(question.field, lang)}: " + "; ".join(parts)
+
+
+def _model_change(name: str, old: Scalar, new: Scalar) -> Change:
+    return Change.model_validate({"field": name, "from": old, "to": new})
+
+
+def decision_support(
+    rules: CompiledRules, facts: Mapping[str, Scalar], decision: Decision, lang: str
+) -> SupportParts:
+    """Counterfactuals, borderline, next questions and the facts relied on, texts in ``lang``.
+
+    Called once per cached result by the engine (``_engine.explain``); the language-free work
+    is shared across languages and results through the projection memo.
+    """
+    raw = _raw(rules, facts, decision)
+    cfs = []
+    for method, sets in raw.options:
+        options = [[_model_change(*c) for c in changes] for changes in sets]
+        cf = Counterfactual.model_validate({"method": method, "options": options})
+        cfs.append(cf.model_copy(update={"text": render_counterfactual(cf, lang)}))
+    questions = []
+    for name, score, outcomes in raw.questions:
+        q = NextQuestion.model_validate(
+            {
+                "field": name,
+                "rules_out": float(score),
+                "outcomes": [
+                    {"value": v, "method": m, "possible_methods": list(p)} for v, m, p in outcomes
+                ],
+            }
+        )
+        questions.append(q.model_copy(update={"text": render_question(q, lang)}))
+    return tuple(cfs), raw.borderline, tuple(questions), relied_on(rules, facts, decision)

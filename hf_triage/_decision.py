@@ -1,0 +1,428 @@
+"""The caseworker's decision, recorded beside the recommendation with a draft of its grounds.
+
+The caseworker decides; hf_triage recommends (a rule must not shut out judgement, "skøn under
+regel"). ``record_decision`` returns a ``DecisionRecord``: the recommendation, the rule set
+(fingerprint and version), the decided method and — required when the decision differs from
+the recommendation or the recommendation is undecided — a reason code from
+``rules/decision_reasons.yaml``, plus a free note. ``justification`` drafts the written grounds
+that forvaltningsloven § 24 asks for: the legal basis (servicelovens § 85 a, 001), the facts
+relied on, the main considerations with their sources, and any deviation with its reason.
+
+The library stores nothing and logs nothing: the record is returned to the caller. The note is
+the caseworker's own text about a citizen, so no error message ever repeats it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ._domain import FIELDS, METHODS
+from ._domain import intensity as rank
+from ._exceptions import RuleError, TriageError
+from ._load import _describe_error, _lines_for, default_rules_dir
+from ._models import Method, Recommendation
+from ._rulemodels import fmt_value
+from ._yaml import parse_yaml
+
+if TYPE_CHECKING:
+    from ._compile import CompiledRules
+
+__all__ = [
+    "REASONS_FILE",
+    "DecisionError",
+    "DecisionReason",
+    "DecisionRecord",
+    "Justification",
+    "decision_reasons",
+    "reasons_file_citations",
+    "record_decision",
+    "render_grounds",
+]
+
+REASONS_FILE = "decision_reasons.yaml"
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+_RESULT = ConfigDict(frozen=True, extra="forbid")
+
+#: flags a record can carry, with their texts (codes as in rules/warnings.yaml)
+_FLAG_TEXTS = {
+    "method-not-offered": (
+        "Kommunen tilbyder ikke den anbefalede metode {recommended}: et hul i indsatsviften, "
+        "som skal lukkes (000 «1 Indsatsvifte»).",
+        "The municipality does not offer the recommended method {recommended}: a gap in the "
+        "portfolio to close (000 «1 Indsatsvifte»).",
+    ),
+    "below-assessed-need": (
+        "Den valgte metode {decided} er mindre intensiv end det vurderede behov "
+        "({recommended}): borgeren skal have den støtte, behovet kræver (000 «1 Indsatsvifte»).",
+        "The decided method {decided} is less intensive than the assessed need ({recommended}): "
+        "the citizen should get the support the need requires (000 «1 Indsatsvifte»).",
+    ),
+    "above-assessed-need": (
+        "Den valgte metode {decided} er mere intensiv end det vurderede behov ({recommended}).",
+        "The decided method {decided} is more intensive than the assessed need ({recommended}).",
+    ),
+}
+
+
+class DecisionError(TriageError, ValueError):
+    """A decision that cannot be recorded: names the argument, the value and what is allowed."""
+
+
+class DecisionReason(BaseModel):
+    """A reason code for a decision, in Danish and English, with its source."""
+
+    model_config = _STRICT
+    code: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    da: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    source: str = Field(min_length=3)
+    flags: list[str] = Field(default_factory=list, description="Codes a record always carries")
+
+    def text(self, lang: str) -> str:
+        return self.da if lang == "da" else self.en
+
+
+class _ReasonsFile(BaseModel):
+    model_config = _STRICT
+    reasons: list[DecisionReason] = Field(min_length=1)
+
+
+def _reasons_path(directory: Path) -> Path:
+    own = directory / REASONS_FILE
+    return own if own.is_file() else default_rules_dir() / REASONS_FILE
+
+
+def _load_reasons(path: Path) -> tuple[tuple[DecisionReason, int], ...]:
+    """The reasons with their lines; cached per file and modification time."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load_reasons_at(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_reasons_at(path: Path, _stamp: int) -> tuple[tuple[DecisionReason, int], ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}:1: cannot read the decision reasons: {exc}") from None
+    document = parse_yaml(text)
+    problems = [f"{path}:{p.line}: {p.message}" for p in document.problems]
+    model = None
+    try:
+        model = _ReasonsFile.model_validate(document.data)
+    except ValidationError as exc:
+        problems += [
+            f"{path}:{_lines_for(e, document)}: {_describe_error(e)}" for e in exc.errors()
+        ]
+    if model is not None:
+        codes = [r.code for r in model.reasons]
+        problems += [
+            f"{path}:{document.line_of(('reasons', i, 'code'))}: reason code '{c}' is used twice"
+            for i, c in enumerate(codes)
+            if c in codes[:i]
+        ]
+        problems += [
+            f"{path}:{document.line_of(('reasons', i, 'flags'))}: flag {f!r} is not known; "
+            f"allowed: {', '.join(_FLAG_TEXTS)}"
+            for i, r in enumerate(model.reasons)
+            for f in r.flags
+            if f not in _FLAG_TEXTS
+        ]
+    if problems or model is None:
+        raise RuleError(
+            f"{len(problems)} problem(s) in the decision reasons {path}:\n" + "\n".join(problems),
+            tuple(problems),
+        )
+    return tuple((r, document.line_of(("reasons", i, "code"))) for i, r in enumerate(model.reasons))
+
+
+def decision_reasons(rules: CompiledRules | None = None) -> tuple[DecisionReason, ...]:
+    """The reason codes for decisions: the rule directory's ``decision_reasons.yaml``, or the
+    shipped one when the directory has none."""
+    directory = rules.directory if rules is not None else default_rules_dir()
+    return tuple(r for r, _ in _load_reasons(_reasons_path(Path(directory))))
+
+
+def reasons_file_citations(directory: Path) -> list[tuple[str, str, int, str]]:
+    """(citation, file, line, code) of each reason in the directory's own reasons file."""
+    path = Path(directory) / REASONS_FILE
+    if not path.is_file():
+        return []
+    return [(r.source, path.name, line, r.code) for r, line in _load_reasons(path)]
+
+
+class Justification(BaseModel):
+    """A draft of the written grounds (forvaltningsloven § 24), for the caseworker to edit."""
+
+    model_config = _RESULT
+    da: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.da if lang == "da" else self.en
+
+
+class DecisionRecord(BaseModel):
+    """The caseworker's decision beside the recommendation it answers.
+
+    ``flags`` are warning codes the decision raises (``method-not-offered`` whenever the reason
+    is that the method is not available; ``below-assessed-need`` / ``above-assessed-need`` when
+    the decided method is less / more intensive than every possible method).
+    """
+
+    model_config = _RESULT
+    decided_method: Method
+    recommended_method: Method | None
+    possible_methods: list[Method]
+    deviates: bool = Field(
+        description="The decision differs from the recommendation, or the "
+        "recommendation was undecided"
+    )
+    reason: str | None = None
+    reason_text: str | None = Field(default=None, description="The reason in Danish")
+    reason_source: str | None = None
+    note: str | None = None
+    decided_at: dt.datetime
+    ruleset_fingerprint: str
+    ruleset_version: str | None
+    flags: list[str] = Field(default_factory=list)
+    recommendation: Recommendation
+    assessment: dict[str, Any] | None = None
+    justification: Justification
+
+    def __repr_args__(self) -> Any:
+        # the note and the assessment are about a citizen: keep them out of reprs and logs
+        return [
+            ("decided_method", self.decided_method),
+            ("recommended_method", self.recommended_method),
+            ("reason", self.reason),
+            ("ruleset_version", self.ruleset_version),
+        ]
+
+
+def _fail(what: str, value: object, allowed: str) -> DecisionError:
+    shown = repr(value[:37] + "...") if isinstance(value, str) and len(value) > 40 else repr(value)
+    return DecisionError(f"{what}: {shown} is not allowed; allowed: {allowed}")
+
+
+def _flags(rec: Recommendation, decided: str, reason: DecisionReason | None) -> list[str]:
+    flags = list(reason.flags) if reason is not None else []
+    possible = [rank(m) for m in rec.possible_methods]
+    if possible and rank(decided) < min(possible):
+        flags.append("below-assessed-need")
+    if possible and rank(decided) > max(possible):
+        flags.append("above-assessed-need")
+    return list(dict.fromkeys(flags))
+
+
+def record_decision(
+    recommendation: Recommendation,
+    decided_method: str,
+    *,
+    reason: str | None = None,
+    note: str | None = None,
+    decided_at: dt.datetime | dt.date | None = None,
+    assessment: Mapping[str, Any] | None = None,
+    rules: CompiledRules | None = None,
+) -> DecisionRecord:
+    """Record the caseworker's decision on ``recommendation``; returns a ``DecisionRecord``.
+
+    ``reason`` is a code from ``rules/decision_reasons.yaml`` (``rules``' own file when it has
+    one), required when ``decided_method`` differs from the recommended method or nothing was
+    recommended. ``decided_at`` defaults to now (UTC). ``assessment`` (optional) is kept in the
+    record as given. Raises ``DecisionError`` naming the argument and the values allowed.
+    Stores and logs nothing.
+    """
+    if not isinstance(recommendation, Recommendation):
+        raise DecisionError(
+            "recommendation must be the Recommendation from hf_triage.triage(), not "
+            f"{type(recommendation).__name__}"
+        )
+    rec = recommendation
+    if decided_method not in METHODS:
+        raise _fail("decided_method", decided_method, ", ".join(METHODS))
+    if note is not None and not isinstance(note, str):
+        # never repeat the note: it is free text about a citizen
+        raise DecisionError(f"note must be text (str), not {type(note).__name__}")
+    reasons = {r.code: r for r in decision_reasons(rules)}
+    allowed = ", ".join(reasons)
+    chosen = None
+    if reason is not None:
+        if not isinstance(reason, str) or reason not in reasons:
+            raise _fail("reason", reason, allowed)
+        chosen = reasons[reason]
+    deviates = rec.method is None or decided_method != rec.method
+    if deviates and chosen is None:
+        why = (
+            "the recommendation is undecided"
+            if rec.method is None
+            else f"the decision ({decided_method}) differs from the recommendation ({rec.method})"
+        )
+        raise DecisionError(f"reason: required because {why}; allowed: {allowed}")
+    if chosen is not None and "method-not-offered" in chosen.flags and not deviates:
+        raise DecisionError(
+            f"reason: {reason!r} says the recommended method is not available, but the decision "
+            f"is the recommended method {decided_method}: choose another reason or method"
+        )
+    when = _when(decided_at)
+    facts = dict(assessment) if assessment is not None else None
+    flags = _flags(rec, decided_method, chosen)
+    record: dict[str, Any] = {
+        "decided_method": decided_method,
+        "recommended_method": rec.method,
+        "possible_methods": list(rec.possible_methods),
+        "deviates": deviates,
+        "reason": reason,
+        "reason_text": chosen.da if chosen else None,
+        "reason_source": chosen.source if chosen else None,
+        "note": note,
+        "decided_at": when,
+        "ruleset_fingerprint": rec.ruleset_fingerprint,
+        "ruleset_version": rec.ruleset_version,
+        "flags": flags,
+        "recommendation": rec,
+        "assessment": facts,
+    }
+    texts = {
+        lang: _justification(rec, decided_method, chosen, note, flags, lang, rules)
+        for lang in ("da", "en")
+    }
+    record["justification"] = Justification(**texts)
+    return DecisionRecord.model_validate(record)
+
+
+def _when(decided_at: object) -> dt.datetime:
+    if decided_at is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    if isinstance(decided_at, dt.datetime):
+        return decided_at
+    if isinstance(decided_at, dt.date):
+        return dt.datetime.combine(decided_at, dt.time(), tzinfo=dt.timezone.utc)
+    raise DecisionError(f"decided_at must be a datetime or a date, not {type(decided_at).__name__}")
+
+
+def _considerations(rec: Recommendation, lang: str, rules: CompiledRules | None) -> list[str]:
+    """The reasons in ``lang``: from the rule set when it is the one that gave ``rec``."""
+    from ._api import default_rules
+
+    compiled = rules if rules is not None else default_rules()
+    same = compiled.fingerprint == rec.ruleset_fingerprint
+    lines = []
+    for r in rec.reasons:
+        text = r.text
+        if same and lang != rec.lang:
+            with contextlib.suppress(KeyError):
+                text = compiled.criterion(r.rule_id).reason.get(lang)
+        word = "Kilde" if lang == "da" else "Source"
+        lines.append(f"- {' '.join(text.split())} ({word}: {r.source}; {r.rule_id})")
+    return lines
+
+
+def _facts_text(rec: Recommendation, lang: str) -> str:
+    parts = []
+    for name, value in rec.facts_relied_on.items():
+        spec = FIELDS.get(name)
+        label = (spec.label_da if lang == "da" else spec.label_en) if spec else name
+        parts.append(f"{label}: {fmt_value(value)}")
+    if parts:
+        return "; ".join(parts)
+    return "ingen oplyste svar" if lang == "da" else "no answers given"
+
+
+def _justification(
+    rec: Recommendation,
+    decided: str,
+    reason: DecisionReason | None,
+    note: str | None,
+    flags: list[str],
+    lang: str,
+    rules: CompiledRules | None,
+) -> str:
+    da = lang == "da"
+    recommended = rec.method or "/".join(rec.possible_methods)
+    version = rec.ruleset_version or ("uden version" if da else "no version")
+    rule_set = f"{version}, {rec.ruleset_fingerprint[:19]}…"
+    lines = [
+        (
+            f"Afgørelse: Borgeren visiteres til {decided} (specialiseret bostøtte efter "
+            "servicelovens § 85 a)."
+            if da
+            else f"Decision: the citizen is referred to {decided} (specialised housing support "
+            "under servicelovens § 85 a)."
+        ),
+        (
+            "Retsgrundlag: servicelovens § 85 a om de specialiserede støttemetoder fra Housing "
+            "First-tilgangen, CTI, ICM og ACT (001)."
+            if da
+            else "Legal basis: servicelovens § 85 a on the specialised support methods of the "
+            "Housing First approach, CTI, ICM and ACT (001)."
+        ),
+        (
+            f"Faktiske forhold, der er lagt vægt på: {_facts_text(rec, lang)}."
+            if da
+            else f"Facts relied on: {_facts_text(rec, lang)}."
+        ),
+    ]
+    considerations = _considerations(rec, lang, rules)
+    if considerations:
+        lines.append("Hovedhensyn:" if da else "Main considerations:")
+        lines += considerations
+    lines.append(
+        f"Anbefaling fra hf-triage: {recommended} (regelsæt {rule_set})."
+        if da
+        else f"Recommendation by hf-triage: {recommended} (rule set {rule_set})."
+    )
+    if rec.method is None or decided != rec.method:
+        if reason is not None:
+            why = f"{reason.text(lang)} ({'Kilde' if da else 'Source'}: {reason.source})"
+        else:
+            why = "ingen årsag angivet" if da else "no reason given"
+        head = (
+            f"Afvigelse fra anbefalingen: {decided} i stedet for {recommended}. Årsag: {why}."
+            if da
+            else f"Deviation from the recommendation: {decided} instead of {recommended}. "
+            f"Reason: {why}."
+        )
+        if rec.method is None:
+            head = (
+                f"Anbefalingen var ikke afgjort ({recommended}); der er valgt {decided}. "
+                f"Årsag: {why}."
+                if da
+                else f"The recommendation was undecided ({recommended}); {decided} was chosen. "
+                f"Reason: {why}."
+            )
+        lines.append(head)
+    elif reason is not None:
+        lines.append(
+            f"Supplerende hensyn: {reason.text(lang)} (Kilde: {reason.source})."
+            if da
+            else f"Further consideration: {reason.text(lang)} (Source: {reason.source})."
+        )
+    for flag in flags:
+        da_text, en_text = _FLAG_TEXTS[flag]
+        text = (da_text if da else en_text).format(decided=decided, recommended=recommended)
+        lines.append(f"{'Opmærksomhed' if da else 'Note'} [{flag}]: {text}")
+    if note:
+        lines.append(f"Sagsbehandlerens bemærkning: {note}" if da else f"Caseworker's note: {note}")
+    lines.append(
+        "Udkast: sagsbehandleren gennemgår, retter og supplerer begrundelsen (forvaltningslovens "
+        "§ 24)."
+        if da
+        else "Draft: the caseworker reviews, corrects and completes the grounds "
+        "(forvaltningslovens § 24)."
+    )
+    return "\n".join(lines)
+
+
+def render_grounds(record: DecisionRecord, lang: str = "da") -> str:
+    """The decision's grounds as text for the terminal (the justification in ``lang``)."""
+    return record.justification.get(lang)
