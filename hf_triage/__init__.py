@@ -16,7 +16,16 @@ from ._batch import BatchResult, read_cohort, triage_frame, triage_many
 from ._check import CheckReport, Finding, check_rules
 from ._cohort import CohortReport, RulesDiff, cohort_report, diff_rules, load_municipality
 from ._compile import CompiledRules
+from ._counterfactuals import next_questions
 from ._course import Course
+from ._decision import (
+    DecisionError,
+    DecisionReason,
+    DecisionRecord,
+    Justification,
+    decision_reasons,
+    record_decision,
+)
 from ._exceptions import AssessmentError, CourseError, MunicipalityError, RuleError, TriageError
 from ._followup import (
     CourseReview,
@@ -26,6 +35,7 @@ from ._followup import (
     review_course_rows,
     review_courses,
 )
+from ._manifest import RulesetManifest, load_manifest, load_rules_in_force
 from ._models import (
     Alternative,
     Assessment,
@@ -35,6 +45,7 @@ from ._models import (
     Recommendation,
     TriageWarning,
 )
+from ._supportmodels import Change, Counterfactual, NextQuestion, QuestionOutcome
 
 __version__ = "1.0.0"
 
@@ -43,32 +54,46 @@ __all__ = [
     "Assessment",
     "AssessmentError",
     "BatchResult",
+    "Change",
     "CheckReport",
     "CohortReport",
     "CompiledRules",
+    "Counterfactual",
     "Course",
     "CourseError",
     "CourseReview",
     "CourseSignal",
+    "DecisionError",
+    "DecisionReason",
+    "DecisionRecord",
     "Dimensions",
     "Finding",
     "FollowupSummary",
+    "Justification",
     "Municipality",
     "MunicipalityError",
+    "NextQuestion",
+    "QuestionOutcome",
     "Reason",
     "Recommendation",
     "RuleError",
     "RulesDiff",
+    "RulesetManifest",
     "TriageError",
     "TriageWarning",
     "__version__",
     "check_rules",
     "cohort_report",
+    "decision_reasons",
     "default_rules",
     "diff_rules",
+    "load_manifest",
     "load_municipality",
     "load_rules",
+    "load_rules_in_force",
+    "next_questions",
     "read_cohort",
+    "record_decision",
     "review_course",
     "review_course_rows",
     "review_courses",

@@ -14,6 +14,11 @@ expected outcome and the source passage it rests on, in the spirit of OpenFisca'
           missing: [service_use]                  # optional, only when undecided
           warnings: [start-support-now]           # the exact set of codes; [] for none
           reasons: [cti-significant-service-use-mild-moderate]   # optional: must appear
+          counterfactuals:                        # optional: per other method, its smallest
+            ICM: [[service_use=partial], [support_duration=long_term]]   # change sets
+            ACT: [[complexity=severe, service_use=minimal]]              # ([] = none gives it)
+          borderline: true                        # optional
+          next_questions: [complexity]            # optional: the ranked fields, exactly
 
 ``expect: {error: true}`` asserts that the assessment is rejected, and
 ``expect: {error: complexity}`` also that the message names that field. Case files are read
@@ -37,6 +42,7 @@ from ._compile import CompiledRules
 from ._exceptions import AssessmentError, RuleError, TriageError
 from ._load import _describe_error, _lines_for
 from ._models import Method
+from ._rulemodels import fmt_value
 from ._yaml import YamlDocument, parse_yaml
 
 __all__ = [
@@ -78,6 +84,17 @@ class Expectation(BaseModel):
     reasons: list[str] | None = Field(
         default=None, min_length=1, description="Criterion ids that must be among the reasons"
     )
+    counterfactuals: dict[Method, list[list[str]]] | None = Field(
+        default=None,
+        description="Per other method, its smallest sets of changes, each change written "
+        "'field=value' (the new answer); [] when no change of the assessed answers gives it",
+    )
+    borderline: bool | None = Field(
+        default=None, description="Whether one step on one ordinal answer changes the method"
+    )
+    next_questions: list[str] | None = Field(
+        default=None, description="The fields of the next questions, in their ranked order"
+    )
     signals: list[str] | None = Field(
         default=None,
         description="For a course case: the exact set of follow-up signal codes; [] for none",
@@ -90,7 +107,16 @@ class Expectation(BaseModel):
 
     @model_validator(mode="after")
     def _complete_and_consistent(self) -> Expectation:
-        outcome = ("method", "possible_methods", "missing", "warnings", "reasons")
+        outcome = (
+            "method",
+            "possible_methods",
+            "missing",
+            "warnings",
+            "reasons",
+            "counterfactuals",
+            "borderline",
+            "next_questions",
+        )
         if self.signals is not None:
             given = [key for key in (*outcome, "error") if getattr(self, key)]
             if given:
@@ -128,6 +154,11 @@ class Expectation(BaseModel):
             if self.reasons is not None:
                 raise ValueError(
                     "an undecided result has no reasons yet: remove 'reasons' or expect a method"
+                )
+            if self.counterfactuals:
+                raise ValueError(
+                    "counterfactuals are given for a decided result: remove 'counterfactuals' "
+                    "(an undecided result has next_questions)"
                 )
         else:
             if self.possible_methods is not None and set(self.possible_methods) != {self.method}:
@@ -340,6 +371,9 @@ DifferenceKind = Literal[
     "unknown_signal",
     "signals",
     "course",
+    "counterfactuals",
+    "borderline",
+    "next_questions",
 ]
 
 
@@ -526,7 +560,55 @@ def run_case(rules: CompiledRules, loaded: LoadedCase) -> CaseResult:
                 "reasons", tuple(expect.reasons), tuple(rec.reason_ids), at("expect", "reasons")
             )
         )
+    differences += _support_differences(rec, expect, at)
     return result(*differences)
+
+
+def _change_text(field: str, value: object) -> str:
+    return f"{field}={fmt_value(value)}"
+
+
+def _support_differences(rec: Any, expect: Expectation, at: Any) -> list[Difference]:
+    """Counterfactuals, borderline and next questions against what the case expects."""
+    found = []
+    for method, sets in (expect.counterfactuals or {}).items():
+        want = sorted(
+            " + ".join(sorted("=".join(p.strip() for p in c.split("=", 1)) for c in s))
+            for s in sets
+        )
+        got_cf = next((c for c in rec.counterfactuals if c.method == method), None)
+        options = got_cf.options if got_cf is not None else []
+        got = sorted(" + ".join(sorted(_change_text(c.field, c.to) for c in o)) for o in options)
+        if want != got:
+            found.append(
+                Difference(
+                    "counterfactuals",
+                    tuple(f"{method}: {w}" for w in want) or (f"{method}: -",),
+                    tuple(f"{method}: {g}" for g in got) or (f"{method}: -",),
+                    at("expect", "counterfactuals"),
+                )
+            )
+    if expect.borderline is not None and expect.borderline != rec.borderline:
+        found.append(
+            Difference(
+                "borderline",
+                fmt_value(expect.borderline),
+                fmt_value(rec.borderline),
+                at("expect", "borderline"),
+            )
+        )
+    if expect.next_questions is not None:
+        got_q = tuple(q.field for q in rec.next_questions)
+        if tuple(expect.next_questions) != got_q:
+            found.append(
+                Difference(
+                    "next_questions",
+                    tuple(expect.next_questions),
+                    got_q,
+                    at("expect", "next_questions"),
+                )
+            )
+    return found
 
 
 def _run_course_case(rules: CompiledRules, loaded: LoadedCase) -> list[Difference]:
@@ -599,6 +681,9 @@ _LABELS = {
         "unknown_signal": "ukendt signalkode",
         "signals": "signaler",
         "course": "forløbet blev afvist",
+        "counterfactuals": "kontrafaktiske ændringer",
+        "borderline": "grænsetilfælde",
+        "next_questions": "næste spørgsmål",
         "expected": "forventet",
         "got": "fik",
         "none": "ingen",
@@ -638,6 +723,9 @@ _LABELS = {
         "unknown_signal": "unknown signal code",
         "signals": "signals",
         "course": "the course record was rejected",
+        "counterfactuals": "counterfactuals",
+        "borderline": "borderline",
+        "next_questions": "next questions",
         "expected": "expected",
         "got": "got",
         "none": "none",

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, product
+from typing import TYPE_CHECKING, Any
 
 from ._compile import CompiledRules, fields_of
 from ._domain import FIELDS, INVARIANT_FIELDS, METHODS, Scalar
@@ -31,10 +32,14 @@ from ._exceptions import RuleError
 from ._rulemodels import fmt_value
 from ._supportmodels import Change, Counterfactual, NextQuestion, QuestionOutcome
 
+if TYPE_CHECKING:
+    from ._models import Assessment
+
 __all__ = [
     "SupportParts",
     "counterfactuals",
     "decision_support",
+    "next_questions",
     "next_questions_for",
     "relevant_fields",
     "render_counterfactual",
@@ -304,3 +309,19 @@ def decision_support(
         )
         questions.append(q.model_copy(update={"text": render_question(q, lang)}))
     return tuple(cfs), raw.borderline, tuple(questions), relied_on(rules, facts, decision)
+
+
+def next_questions(
+    assessment: Mapping[str, Any] | Assessment,
+    *,
+    rules: CompiledRules | None = None,
+    lang: str = "da",
+) -> list[NextQuestion]:
+    """The missing answers that would decide (or change) the result, best first.
+
+    The same ranking as ``triage(assessment).next_questions``; raises ``AssessmentError`` for
+    an invalid assessment, like ``triage``.
+    """
+    from ._api import triage
+
+    return triage(assessment, rules=rules, lang=lang).next_questions
