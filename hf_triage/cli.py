@@ -262,6 +262,10 @@ from ._cli_decide import register as _register_decide  # noqa: E402 - needs app 
 
 _register_decide(app)  # hf-triage decide (issue 11)
 
+from .service._run import serve_command  # noqa: E402 - all of `serve` lives in service/
+
+app.command("serve")(serve_command)
+
 
 def main() -> None:
     """Entry point of the ``hf-triage`` script."""
