@@ -62,9 +62,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    # answers are about a citizen: no cache keeps them
-    "Cache-Control": "no-store",
 }
+# Cache-Control: no-store comes from the service's Guard, on every response of the app
 _STATIC = {
     "page.css": "text/css; charset=utf-8",
     "page.js": "text/javascript; charset=utf-8",
