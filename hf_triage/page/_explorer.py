@@ -12,7 +12,9 @@ from typing import Any
 from hf_triage import CompiledRules, TriageError, check_rules
 from hf_triage._cases import LoadedCase, load_cases, run_case
 from hf_triage._compile import All, Any_, Cond, Not, Test
+from hf_triage._decision import decision_reasons
 from hf_triage._domain import COURSE_FIELDS, DERIVED_FIELDS, FIELDS
+from hf_triage._manifest import RulesetManifest, load_manifest
 from hf_triage._rulemodels import fmt_value
 
 __all__ = ["Explorer", "explore"]
@@ -30,9 +32,9 @@ def describe(cond: Cond, lang: str) -> str:
     da = lang == "da"
     if isinstance(cond, Test):
         label = _label(cond.field, lang)
-        operand = (
-            f"{cond.parameter} = {cond.operand}" if cond.parameter else None
-        ) or fmt_value(cond.operand)
+        operand = (f"{cond.parameter} = {cond.operand}" if cond.parameter else None) or fmt_value(
+            cond.operand
+        )
         if cond.op == "is":
             return f"{label} = {operand}"
         if cond.op == "one_of":
@@ -81,22 +83,14 @@ def _cases(rules: CompiledRules) -> tuple[tuple[LoadedCase, ...], str | None]:
         return (), str(exc)
 
 
-def _manifest(rules: CompiledRules) -> Any:
-    try:
-        from hf_triage._manifest import load_manifest
-    except ImportError:  # a rule set before manifests (CONTRACT 1.1)
-        return None
+def _manifest(rules: CompiledRules) -> RulesetManifest | None:
     try:
         return load_manifest(rules.directory)
-    except TriageError:
+    except TriageError:  # rules check reports it; the explorer shows the rest
         return None
 
 
 def _decision_reasons(rules: CompiledRules, lang: str) -> list[dict[str, str]]:
-    try:
-        from hf_triage._decision import decision_reasons
-    except ImportError:
-        return []
     try:
         reasons = decision_reasons(rules)
     except TriageError:
@@ -172,8 +166,7 @@ def explore(rules: CompiledRules, lang: str) -> Explorer:
     sources: list[dict[str, str]] = []
     if manifest is not None:
         for entry in manifest.changelog:
-            changes = getattr(entry, "changes", None)
-            text = changes.get(lang) if hasattr(changes, "get") else str(changes or "")
+            text = entry.changes.get(lang)
             changelog.append(
                 {"version": entry.version, "date": str(entry.date), "text": " ".join(text.split())}
             )
@@ -183,7 +176,7 @@ def explore(rules: CompiledRules, lang: str) -> Explorer:
         ]
     return Explorer(
         name=manifest.name if manifest is not None else None,
-        version=getattr(rules, "version", None),
+        version=rules.version,
         valid_from=str(manifest.valid_from) if manifest is not None else None,
         valid_to=str(manifest.valid_to) if manifest is not None and manifest.valid_to else None,
         fingerprint=rules.fingerprint,

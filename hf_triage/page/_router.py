@@ -17,6 +17,7 @@ without inline script or third-party origins, ``X-Content-Type-Options: nosniff`
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Mapping
 from functools import lru_cache
@@ -126,7 +127,7 @@ def page_router(
             t=LABELS[lang],
             other_lang="en" if lang == "da" else "da",
             url=lambda route, **p: request.url_for(route, **p).path,
-            ruleset_version=getattr(compiled, "version", None),
+            ruleset_version=compiled.version,
             fingerprint=compiled.fingerprint,
             **context,
         )
@@ -266,7 +267,8 @@ def page_router(
     async def rules_page(request: Request, lang: str = "da") -> HTMLResponse:
         lang = lang if lang in LABELS else "da"
         if lang not in explorers:
-            explorers[lang] = explore(compiled, lang)
+            # rules check and the YAML cases: a fraction of a second, off the event loop
+            explorers[lang] = await asyncio.to_thread(explore, compiled, lang)
         return _html(render("rules.html.j2", request, lang, x=explorers[lang]))
 
     @router.get("/static/{name}", name="page_static")

@@ -238,7 +238,7 @@ def shown(rec: Recommendation, lang: str, offers: frozenset[str] | None) -> Show
     urgent = [w for w in rec.warnings if w.code == "start-support-now"]
     rest = [w for w in rec.warnings if w.code != "start-support-now"]
     cfs = []
-    for cf in getattr(rec, "counterfactuals", ()):
+    for cf in rec.counterfactuals:
         options = [
             [
                 {
@@ -252,7 +252,7 @@ def shown(rec: Recommendation, lang: str, offers: frozenset[str] | None) -> Show
         ]
         cfs.append({"method": cf.method, "options": options})
     questions = []
-    for q in getattr(rec, "next_questions", ()):
+    for q in rec.next_questions:
         groups: dict[str, list[str]] = {}
         for outcome in q.outcomes:
             result = (

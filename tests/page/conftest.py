@@ -56,18 +56,20 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - 127.0.0.1
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer {url}: {log.read_text(errors='replace')[-2000:]}")
+    raise RuntimeError(
+        f"the server did not answer {url}: {log.read_text(errors='replace')[-2000:]}"
+    )
 
 
 def _serve(command: list[str], port: int, tmp: Path, cwd: Path | None = None) -> Iterator[str]:
     log = tmp / f"server-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)  # noqa: S603
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base + "/static/page.css", process, log)

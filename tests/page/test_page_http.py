@@ -27,9 +27,9 @@ def fetch(
     url: str, data: dict[str, str] | list[tuple[str, str]] | None = None
 ) -> tuple[int, dict[str, str], str, list[tuple[str, str]]]:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body)  # noqa: S310 - 127.0.0.1 only
+    request = urllib.request.Request(url, data=body)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             raw = response.headers.items()
             return response.status, dict(response.headers), response.read().decode(), raw
     except urllib.error.HTTPError as exc:
@@ -74,8 +74,12 @@ def test_no_inline_script_style_or_third_party_origin(page_server: str) -> None:
         fetch(page_server + "/rules")[2],
         fetch(
             page_server + "/decision",
-            {"urgency": "acute", "complexity": "severe", "service_use": "minimal",
-             "decided_method": "ACT"},
+            {
+                "urgency": "acute",
+                "complexity": "severe",
+                "service_use": "minimal",
+                "decided_method": "ACT",
+            },
         )[2],
     ]
     for html in pages:
@@ -159,7 +163,12 @@ def test_injected_script_in_the_note_is_shown_as_text(page_server: str) -> None:
 
 
 def test_deviation_needs_a_reason_in_the_pages_language(page_server: str) -> None:
-    form = {"lang": "da", "complexity": "moderate", "service_use": "partial", "decided_method": "CTI"}
+    form = {
+        "lang": "da",
+        "complexity": "moderate",
+        "service_use": "partial",
+        "decided_method": "CTI",
+    }
     status, _, html, _ = fetch(page_server + "/decision", form)
     assert status == 422
     assert "Du har valgt CTI, men anbefalingen er ICM: angiv en årsag." in html
@@ -196,8 +205,11 @@ def test_grounds_page_and_json_download_are_the_same_record(page_server: str) ->
     assert record.decided_method == "CTI" and record.recommended_method == "ICM"
     assert record.reason == "citizen-wish" and record.note == "Borgeren ønsker CTI."
     assert record.decided_at.isoformat() == stamp.group(1)
-    assert record.assessment == {"complexity": "moderate", "service_use": "partial",
-                                 "urgency": "acute"}
+    assert record.assessment == {
+        "complexity": "moderate",
+        "service_use": "partial",
+        "urgency": "acute",
+    }
     assert "Afvigelse fra anbefalingen" in record.justification.da
 
 
