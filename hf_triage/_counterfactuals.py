@@ -95,11 +95,24 @@ def _steps(name: str, old: Scalar, new: Scalar) -> int:
 
 
 def _decide(rules: CompiledRules, facts: Mapping[str, Scalar]) -> Decision | None:
-    """The decision, or ``None`` where a rule set has a gap (``rules check`` reports it)."""
+    """The decision, or ``None`` where a rule set has a gap (``rules check`` reports it).
+
+    Memoised per rule set on the facts (always a projection here): searches for different
+    assessments visit the same assignments, so a cohort pays for each one once.
+    """
+    memo = rules.memo.setdefault("decision-support-decide", {})
+    key = tuple(sorted(facts.items()))
+    if key in memo:
+        found: Decision | None = memo[key]
+        return found
     try:
-        return decide(rules, facts)
+        found = decide(rules, facts)
     except RuleError:
-        return None
+        found = None
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = found
+    return found
 
 
 def _changes(
@@ -290,7 +303,24 @@ def decision_support(
     Called once per cached result by the engine (``_engine.explain``); the language-free work
     is shared across languages and results through the projection memo.
     """
-    raw = _raw(rules, facts, decision)
+    read = tuple(f for f in rules.decision_fields if f in FIELDS)
+    key = (lang, *(facts.get(f) for f in read))
+    # rendered texts are memoised too: the durable backend explains on every call
+    texts = rules.memo.setdefault("decision-support-texts", {})
+    rendered = texts.get(key)
+    if rendered is None:
+        rendered = _render(_raw(rules, facts, decision), lang)
+        if len(texts) >= _MEMO_LIMIT:
+            texts.clear()
+        texts[key] = rendered
+    cfs, borderline, questions = rendered
+    return cfs, borderline, questions, relied_on(rules, facts, decision)
+
+
+def _render(
+    raw: _Raw, lang: str
+) -> tuple[tuple[Counterfactual, ...], bool, tuple[NextQuestion, ...]]:
+    """The models and texts for language-free decision support."""
     cfs = []
     for method, sets in raw.options:
         options = [[_model_change(*c) for c in changes] for changes in sets]
@@ -308,7 +338,7 @@ def decision_support(
             }
         )
         questions.append(q.model_copy(update={"text": render_question(q, lang)}))
-    return tuple(cfs), raw.borderline, tuple(questions), relied_on(rules, facts, decision)
+    return tuple(cfs), raw.borderline, tuple(questions)
 
 
 def next_questions(

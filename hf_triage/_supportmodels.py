@@ -40,7 +40,8 @@ class Counterfactual(BaseModel):
 
     model_config = _RESULT
     method: Method
-    options: list[list[Change]] = Field(default_factory=list)
+    #: tuples: the models are shared between results through the memo, so they are immutable
+    options: tuple[tuple[Change, ...], ...] = ()
     text: str = ""
 
     @property
@@ -54,7 +55,7 @@ class QuestionOutcome(BaseModel):
     model_config = _RESULT
     value: Value
     method: Method | None
-    possible_methods: list[Method]
+    possible_methods: tuple[Method, ...]
 
 
 class NextQuestion(BaseModel):
@@ -66,5 +67,5 @@ class NextQuestion(BaseModel):
     model_config = _RESULT
     field: str
     rules_out: float
-    outcomes: list[QuestionOutcome]
+    outcomes: tuple[QuestionOutcome, ...]
     text: str = ""
