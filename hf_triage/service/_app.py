@@ -54,7 +54,7 @@ from ._models import (
     TriageRequest,
     VersionOut,
 )
-from ._openapi import build_openapi, to_openapi_30
+from ._openapi import build_openapi, null_means_not_given, to_openapi_30
 from ._parse import (
     LANGS,
     METHODS,
@@ -293,7 +293,11 @@ def create_app(
 
     # --- reading bodies ------------------------------------------------------------------
 
-    def read_triage_body(body: Any, extra: tuple[str, ...] = ()) -> tuple[Any, Any, str]:
+    def read_triage_body(
+        body: Any, extra: tuple[str, ...] = ()
+    ) -> tuple[Any, Any, str, Recommendation]:
+        """The assessment, municipality and lang of a body, and their recommendation; or
+        ``BodyError`` with every problem. Triages once: validation is the library's."""
         problems = check_envelope(body, ("assessment",), ("municipality", "lang", *extra))
         if problems and not isinstance(body, dict):
             raise BodyError("Invalid request", problems)
@@ -304,8 +308,8 @@ def create_app(
             problems += lang_problems(lang, ("lang",))
         if not problems:
             try:
-                triage(assessment, rules=compiled, municipality=municipality, lang=lang)
-                return assessment, municipality, lang
+                rec = triage(assessment, rules=compiled, municipality=municipality, lang=lang)
+                return assessment, municipality, lang, rec
             except TriageError:
                 pass
         if "assessment" in body:
@@ -316,13 +320,13 @@ def create_app(
         raise BodyError("Invalid assessment", problems)
 
     def recommend(body: Any) -> Recommendation:
-        assessment, municipality, lang = read_triage_body(body)
-        return triage(assessment, rules=compiled, municipality=municipality, lang=lang)
+        return read_triage_body(body)[3]
 
     # --- endpoints -----------------------------------------------------------------------
 
     @app.post(
         "/v1/triage",
+        operation_id="triage",
         response_model=Recommendation,
         responses=_ERRORS,
         openapi_extra=_json_body("TriageRequest"),
@@ -336,13 +340,22 @@ def create_app(
 
     @app.post(
         "/v1/triage/batch",
+        operation_id="triageBatch",
         response_model=list[BatchResult],
         responses={
             **_ERRORS,
             200: {
                 "description": "One result per row, in order: a JSON array for a JSON body, "
                 "one line per row for NDJSON",
-                "content": {NDJSON: {"schema": {"type": "string"}}},
+                "content": {
+                    NDJSON: {
+                        "schema": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/BatchResult"},
+                            "description": "The same results, one JSON object per line",
+                        }
+                    }
+                },
             },
             415: {"model": Problem, "description": "Neither JSON nor NDJSON"},
         },
@@ -358,8 +371,9 @@ def create_app(
                     },
                     NDJSON: {
                         "schema": {
-                            "type": "string",
-                            "description": "One assessment (a JSON object) per line",
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/BatchRow"},
+                            "description": "The same rows, sent as one JSON object per line",
                         }
                     },
                 },
@@ -394,15 +408,15 @@ def create_app(
             raise StarletteHTTPException(
                 415, f"send application/json or {NDJSON}, not {cut(ctype)}"
             )
-        problems = lang_problems(lang, ("lang",)) if lang != "da" else []
+        # query parameters are not in the body: their problems point at the whole request
+        found = lang_problems(lang, ("lang",)) if lang != "da" else []
         municipality: dict[str, Any] | None = None
         if offers is not None:
             municipality = {"offers": [o.strip() for o in offers.split(",") if o.strip()]}
-            found = municipality_problems(municipality, ("offers",))
-            problems += [
-                p.model_copy(update={"pointer": "", "detail": "query 'offers': " + p.detail})
-                for p in found
-            ]
+            found += municipality_problems(municipality, ("offers",))
+        problems = [
+            p.model_copy(update={"pointer": "", "detail": "query " + p.detail}) for p in found
+        ]
         if problems:
             raise BodyError("Invalid query", problems)
         body = await request.body()
@@ -429,6 +443,7 @@ def create_app(
 
     @app.post(
         "/v1/next-questions",
+        operation_id="nextQuestions",
         response_model=NextQuestionsOut,
         responses={**_ERRORS, 501: {"model": Problem, "description": "Not in this version"}},
         openapi_extra=_json_body("TriageRequest"),
@@ -439,7 +454,7 @@ def create_app(
         """De manglende svar, rangeret efter hvor meget hvert afgør. / The missing answers,
         ranked by how much each would decide, with the outcome per possible value."""
         body = parse_json(await request.body())
-        assessment, municipality, lang = read_triage_body(body)
+        assessment, municipality, lang, _ = read_triage_body(body)
         function = getattr(hf_triage, "next_questions", None)
         if function is None:
             return _not_yet("next_questions", request.url.path)
@@ -452,6 +467,7 @@ def create_app(
 
     @app.post(
         "/v1/decisions",
+        operation_id="recordDecision",
         response_model=DecisionRecordOut,
         responses={**_ERRORS, 501: {"model": Problem, "description": "Not in this version"}},
         openapi_extra=_json_body("DecisionRequest"),
@@ -464,14 +480,16 @@ def create_app(
         the service stores nothing."""
         body = parse_json(await request.body())
         extra = ("decided_method", "reason", "note", "decided_at")
-        assessment, municipality, lang = read_triage_body(body, extra)
-        problems = _decision_problems(body)
+        problems = _decision_problems(body) if isinstance(body, dict) else []
+        try:
+            rec = read_triage_body(body, extra)[3]
+        except BodyError as exc:  # every problem at once: the assessment's and the decision's
+            raise BodyError(exc.title, [*exc.problems, *problems], exc.status) from None
         if problems:
             raise BodyError("Invalid decision", problems)
         function = getattr(hf_triage, "record_decision", None)
         if function is None:
             return _not_yet("record_decision", request.url.path)
-        rec = triage(assessment, rules=compiled, municipality=municipality, lang=lang)
         decided_at = body.get("decided_at")
         try:
             record = function(
@@ -493,6 +511,7 @@ def create_app(
 
     @app.post(
         "/v1/reviews",
+        operation_id="reviewCourse",
         response_model=CourseReview,
         responses={**_ERRORS, 503: {"model": Problem, "description": "No follow-up rules"}},
         openapi_extra=_json_body("ReviewRequest"),
@@ -545,6 +564,7 @@ def create_app(
 
     @app.get(
         "/v1/ruleset",
+        operation_id="getRuleset",
         response_model=RulesetOut,
         responses=_GET_ERRORS,
         summary="The rule set in use",
@@ -559,6 +579,7 @@ def create_app(
 
     @app.get(
         "/v1/schemas/{name}",
+        operation_id="getSchema",
         response_model=dict[str, Any],
         responses={**_GET_ERRORS, 422: _ERRORS[422]},
         summary="JSON Schema of a body",
@@ -573,19 +594,27 @@ def create_app(
                 request.url.path,
             )
         model, mode = schemas[name]
-        schema = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            **model.model_json_schema(mode=mode),  # type: ignore[arg-type]
-        }
+        schema = model.model_json_schema(mode=mode)  # type: ignore[arg-type]
+        if name == "assessment":
+            schema = null_means_not_given(schema)
+            schema["$defs"]["Dimensions"] = null_means_not_given(schema["$defs"]["Dimensions"])
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
         return JSONResponse(schema)
 
-    @app.get("/healthz", response_model=Health, summary="Liveness", tags=["operations"])
+    @app.get(
+        "/healthz",
+        operation_id="healthz",
+        response_model=Health,
+        summary="Liveness",
+        tags=["operations"],
+    )
     async def healthz() -> Response:
         """The process answers."""
         return JSONResponse({"status": "ok"})
 
     @app.get(
         "/readyz",
+        operation_id="readyz",
         response_model=Health,
         responses={503: {"model": Problem, "description": "Not ready"}},
         summary="Readiness: rules loaded and checked",
@@ -612,6 +641,7 @@ def create_app(
 
     @app.get(
         "/version",
+        operation_id="getVersion",
         response_model=VersionOut,
         responses={401: _ERRORS[401]},
         summary="Versions",
@@ -801,8 +831,6 @@ def _batch_answerer(
                         value=cut(citizen),
                     )
                     return _row_problem(index, None, [problem])
-                if isinstance(citizen, str):
-                    citizen = citizen[:64]
             try:
                 rec = triage(row, rules=rules, municipality=municipality, lang=lang)
             except TriageError:

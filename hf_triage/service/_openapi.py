@@ -18,7 +18,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-__all__ = ["build_openapi", "to_openapi_30"]
+__all__ = ["build_openapi", "null_means_not_given", "to_openapi_30"]
+
+#: request objects whose every answer may be null: "null means not given" (README), which the
+#: library accepts for every field, also for those whose Python default is not None
+NULLABLE_ANSWERS = ("Assessment", "BatchRow", "Dimensions")
 
 REF = "#/components/schemas/{model}"
 PROBLEM_JSON = "application/problem+json"
@@ -43,6 +47,9 @@ def build_openapi(app: Any, request_models: dict[str, type[BaseModel]]) -> dict[
     )
     for name, schema in defs.get("$defs", {}).items():
         schemas.setdefault(name, schema)
+    for name in NULLABLE_ANSWERS:
+        if name in schemas:
+            schemas[name] = null_means_not_given(schemas[name])
     for path in doc.get("paths", {}).values():
         for operation in path.values():
             for status, response in operation.get("responses", {}).items():
@@ -56,6 +63,19 @@ def build_openapi(app: Any, request_models: dict[str, type[BaseModel]]) -> dict[
                 del schemas[unused]
     doc["components"]["schemas"] = dict(sorted(schemas.items()))
     return doc
+
+
+def null_means_not_given(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with ``null`` allowed for every property that does not allow it yet."""
+    out = copy.deepcopy(schema)
+    for name, prop in out.get("properties", {}).items():
+        options = prop.get("anyOf", [])
+        if {"type": "null"} in options or prop.get("type") == "null":
+            continue
+        keep = {k: prop[k] for k in ("title", "description", "default") if k in prop}
+        body = {k: v for k, v in prop.items() if k not in keep}
+        out["properties"][name] = {"anyOf": [body, {"type": "null"}], **keep}
+    return out
 
 
 def to_openapi_30(document: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +153,9 @@ def _schema(schema: Any) -> Any:
             elif rest:
                 out[key] = rest
             out["nullable"] = True
+    if out.get("nullable") and isinstance(out.get("enum"), list) and None not in out["enum"]:
+        # 3.0.3: nullable does not extend an enum; null must be listed to be allowed
+        out["enum"] = [*out["enum"], None]
     if "$ref" in out and len(out) > 1:
         # 3.0 ignores siblings of $ref: wrap it so that description/default survive
         out = {k: v for k, v in out.items() if k != "$ref"} | {"allOf": [{"$ref": out["$ref"]}]}

@@ -1,0 +1,84 @@
+"""A real uvicorn server on 127.0.0.1, on a free port, for the service tests.
+
+The server runs in a thread of the test process (so that its logs reach ``caplog``) and is
+called over TCP with httpx, like any case system would call it.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+pytest.importorskip("fastapi")
+uvicorn = pytest.importorskip("uvicorn")
+
+from hf_triage.service import ServiceSettings, create_app  # noqa: E402
+
+#: tokens of the secured test server (test values, at least 16 characters)
+TOKENS = ("test-token-aaaaaaaaaaaa", "test-token-bbbbbbbbbbbb")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    thread: threading.Thread
+
+
+def start_server(app: object) -> tuple[uvicorn.Server, Server]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(400):  # up to 20 s on a loaded machine
+        if server.started:
+            break
+        time.sleep(0.05)
+    else:
+        raise RuntimeError("the test server did not start")
+    # readiness: the rule check runs in the background after start-up
+    for _ in range(600):
+        if httpx.get(url + "/readyz").status_code == 200:
+            break
+        time.sleep(0.05)
+    return server, Server(url, thread)
+
+
+def stop_server(server: uvicorn.Server, info: Server) -> None:
+    server.should_exit = True
+    info.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The base URL of a server with the shipped rules and default settings."""
+    uv, info = start_server(create_app())
+    yield info.url
+    stop_server(uv, info)
+
+
+@pytest.fixture(scope="session")
+def secured_server() -> Iterator[str]:
+    """A server that needs a bearer token and accepts small bodies only."""
+    settings = ServiceSettings(max_body_bytes=2000, max_batch_bytes=5000, tokens=frozenset(TOKENS))
+    uv, info = start_server(create_app(settings=settings))
+    yield info.url
+    stop_server(uv, info)
+
+
+@pytest.fixture(scope="session")
+def client(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=30) as http:
+        yield http
