@@ -19,14 +19,14 @@ rule set on that projection (in the rule set's own bounded memo, beside the engi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Any
 
 from ._compile import CompiledRules, fields_of
-from ._domain import FIELDS, INVARIANT_FIELDS, METHODS, Scalar
+from ._domain import CORE_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
 from ._engine import Decision, decide
 from ._exceptions import RuleError
 from ._rulemodels import fmt_value
@@ -115,14 +115,20 @@ def _decide(rules: CompiledRules, facts: Mapping[str, Scalar]) -> Decision | Non
     return found
 
 
-def _changes(
-    facts: Mapping[str, Scalar], names: tuple[str, ...]
-) -> Iterator[tuple[ChangeSet, int]]:
-    """Every way of changing exactly ``names``, with its total number of ordinal steps."""
-    alternatives = [[v for v in _answers(n) if v != facts[n]] for n in names]
-    for values in product(*alternatives):
-        changes = tuple((n, facts[n], v) for n, v in zip(names, values, strict=True))
-        yield changes, sum(_steps(n, old, new) for n, old, new in changes)
+def _method(rules: CompiledRules, facts: Mapping[str, Scalar]) -> str | None:
+    """Just the method (``None`` when undecided or at a gap): the search's inner step.
+
+    With both core answers known this is the matcher's single completion, stopping at the
+    first criterion that holds (the same answer as ``decide``, which a test checks); otherwise
+    ``decide`` tries the completions.
+    """
+    if all(f in facts for f in CORE_FIELDS):
+        for method in reversed(METHODS):
+            if any(c.predicate(facts) for c in rules.by_method[method]):
+                return method
+        return None
+    decision = _decide(rules, facts)
+    return decision.method if decision is not None else None
 
 
 def counterfactuals(
@@ -136,20 +142,28 @@ def counterfactuals(
     when both give ICM); the options are ordered by steps, then by domain order.
     """
     changeable = tuple(f for f in relevant_fields(rules) if _given(facts, f))
+    #: per field, every other answer with its number of steps from the given one
+    alternatives = {
+        n: [(v, _steps(n, facts[n], v)) for v in _answers(n) if v != facts[n]] for n in changeable
+    }
     pending = {m for m in METHODS if m != method}
     found: dict[str, dict[tuple[str, ...], tuple[int, list[ChangeSet]]]] = {m: {} for m in pending}
     borderline = False
+    changed = dict(facts)
     for k in range(1, len(changeable) + 1):
         for names in combinations(changeable, k):
-            for changes, steps in _changes(facts, names):
-                changed = dict(facts)
-                changed.update({n: new for n, _, new in changes})
-                decision = _decide(rules, changed)
-                got = decision.method if decision is not None else None
+            for picks in product(*(alternatives[n] for n in names)):
+                for n, (v, _) in zip(names, picks, strict=True):
+                    changed[n] = v
+                got = _method(rules, changed)
+                for n in names:
+                    changed[n] = facts[n]
+                steps = sum(st for _, st in picks)
                 if k == 1 and got != method and steps == 1 and FIELDS[names[0]].kind == "ordinal":
                     borderline = True
                 if got not in pending:
                     continue
+                changes = tuple((n, facts[n], v) for n, (v, _) in zip(names, picks, strict=True))
                 best = found[got].get(names)
                 if best is None or steps < best[0]:
                     found[got][names] = (steps, [changes])

@@ -283,3 +283,15 @@ def test_case_file_refuses_counterfactuals_for_an_undecided_result(tmp_path: Pat
     )
     with pytest.raises(RuleError, match="counterfactuals are given for a decided result"):
         load_cases(tmp_path)
+
+
+def test_the_search_step_agrees_with_the_matcher_on_the_whole_projection() -> None:
+    from hf_triage import default_rules
+    from hf_triage._counterfactuals import _method, relevant_fields
+    from hf_triage._engine import decide
+
+    rules = default_rules()
+    names = relevant_fields(rules)
+    for values in product(*((None, *answers(n)) for n in names)):
+        facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+        assert _method(rules, facts) == decide(rules, facts).method, facts
