@@ -95,6 +95,29 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
 
 
+_MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _when_text(when: dt.datetime) -> str:
+    """The time of the decision in Danish words, e.g. '3. december 2026 kl. 08:23 (UTC)'."""
+    utc = when.astimezone(dt.timezone.utc) if when.tzinfo else when
+    zone = " (UTC)" if when.tzinfo else ""
+    return f"{utc.day}. {_MONTHS_DA[utc.month - 1]} {utc.year} kl. {utc:%H:%M}{zone}"
+
+
 def _reason_required(recommended: str | None, decided: str, lang: str) -> str:
     if lang == "da":
         if recommended is None:
@@ -241,6 +264,7 @@ def page_router(
             grounds_da=record.justification.da.split("\n"),
             grounds_en=record.justification.en.split("\n") if lang == "en" else [],
             decided_at=record.decided_at.isoformat(),
+            decided_at_text=_when_text(record.decided_at),
             reason_text=reason_texts.get(record.reason or "", ""),
             form_note=form.get("note") or "",
         )

@@ -115,3 +115,12 @@ def test_counterfactuals_and_next_questions_in_the_pages_words() -> None:
     assert first["field"] == "service_use" and first["target"] == "q-service-use"
     assert ("To a significant extent", "CTI") in first["outcomes"]
     assert open_.offers == [("CTI", True), ("ICM", False), ("ACT", False)]
+
+
+def test_decision_time_in_danish_words() -> None:
+    import datetime as dt
+
+    from hf_triage.page._router import _when_text
+
+    when = dt.datetime(2026, 12, 3, 9, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert _when_text(when) == "3. december 2026 kl. 08:05 (UTC)"
