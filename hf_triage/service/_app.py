@@ -677,6 +677,9 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    from hf_triage.page import page_router  # the caseworker page at / (issue 13)
+
+    app.include_router(page_router(compiled))
     headers = [
         (b"x-ruleset-fingerprint", compiled.fingerprint.encode()),
         (b"x-ruleset-version", version.encode()),
