@@ -348,6 +348,8 @@ def test_decision_support_endpoints_call_the_library_when_it_has_them(
         reason: str | None = None,
         note: str | None = None,
         decided_at: object = None,
+        assessment: object = None,
+        rules: object = None,
     ) -> DecisionRecordOut:
         if decided_method != recommendation.method and reason is None:
             raise hf_triage.TriageError("a reason is required when the decision differs")
@@ -420,3 +422,36 @@ def test_a_boolean_is_not_an_intensity_level(client: httpx.Client) -> None:
     (error,) = response.json()["errors"]
     assert error["pointer"] == "/course/intensity/1/level"
     assert error["value"] is False and error["allowed"] == [0, 1, 2, 3, 4]
+
+
+def test_decisions_endpoint_returns_the_librarys_record(client: httpx.Client) -> None:
+    """The real record_decision: a deviation needs a reason; the record carries the assessment,
+    the rule set and drafted Danish grounds; nothing of the note is echoed in a problem."""
+    assessment = {"complexity": "severe", "service_use": "minimal"}
+    refused = client.post(
+        "/v1/decisions",
+        json={"assessment": assessment, "decided_method": "CTI", "note": "privat note 123"},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "privat note 123" not in refused.text
+    record = client.post(
+        "/v1/decisions",
+        json={
+            "assessment": assessment,
+            "decided_method": "CTI",
+            "reason": "citizen-wish",
+            "note": "borgeren ønsker det",
+        },
+    )
+    assert record.status_code == 200, record.text
+    data = record.json()
+    assert data["decided_method"] == "CTI"
+    assert data["recommendation"]["method"] == "ACT"
+    assert data["assessment"] == assessment
+    assert "§ 85 a" in data["justification"]["da"]
+    questions = client.post(
+        "/v1/next-questions", json={"assessment": {"service_use": "significant"}}
+    )
+    assert questions.status_code == 200
+    assert questions.json()["questions"][0]["field"] == "complexity"
