@@ -10,12 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._compile import CompiledRules, compile_rules
-from ._domain import METHODS
-from ._engine import recommend
+from ._domain import METHODS, Domain
 from ._exceptions import AssessmentError, MunicipalityError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
 from ._rulemodels import fmt_value
+from ._table import TABLES
 
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 
@@ -24,12 +24,15 @@ _METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
 
 
-def load_rules(directory: str | Path) -> CompiledRules:
+def load_rules(directory: str | Path, *, domain: Domain | None = None) -> CompiledRules:
     """Load, validate and compile the rule files in ``directory``.
 
     Raises ``RuleError`` listing every problem in every file, each with ``file:line``.
+    ``domain`` (internal: benchmarks and tests) compiles against another input domain.
     """
-    return compile_rules(load_rule_files(directory))
+    if domain is None:
+        return compile_rules(load_rule_files(directory))
+    return compile_rules(load_rule_files(directory, domain.fields), domain)
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +127,7 @@ def triage(
             f"{type(compiled).__name__}: write rules=load_rules('path/to/rules')"
         )
     if engine == "builtin":
-        return recommend(compiled, facts, offers, lang)
+        return TABLES.recommend(compiled, facts, offers, lang)
     if engine == "durable":
         from ._durable import recommend_durable
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from itertools import pairwise, product
 from typing import Any, Literal
 
-from ._compile import CompiledCriterion, CompiledRules, evaluate, fields_of
-from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
+from ._compile import CompiledCriterion, CompiledRules, fields_of, holds
+from ._domain import CORE_FIELDS, DERIVED_FIELDS, INVARIANT_FIELDS, METHODS, Domain, Scalar
 from ._domain import intensity as rank
-from ._engine import evaluate_warnings
+from ._engine import BUILTIN, evaluate_warnings, winner
 from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._rulemodels import fmt_value
 
@@ -63,12 +63,12 @@ Kind = Literal[
 ]
 
 
-def _worse_orders() -> dict[str, tuple[Scalar, ...]]:
+def _worse_orders(domain: Domain) -> dict[str, tuple[Scalar, ...]]:
     """The order in which each field gets "worse" (CONTRACT.md "Guarantees").
 
     'unknown' support duration is no step: only transitional -> long_term is worse.
     """
-    orders = {name: spec.values for name, spec in FIELDS.items() if spec.monotone}
+    orders = {name: spec.values for name, spec in domain.fields.items() if spec.monotone}
     orders["support_duration"] = ("transitional", "long_term")
     return orders
 
@@ -153,10 +153,11 @@ class _Checker:
         self.rules = rules
         self.findings: list[Finding] = []
         self._seen: dict[tuple[Any, ...], int] = {}
-        self.worse = _worse_orders()
+        self.worse = _worse_orders(rules.domain)
+        self.fields = rules.domain.fields
         self.examined = 0
         # decision fields: what the criteria read, plus the core answers
-        self.names = [f for f in rules.decision_fields if f in FIELDS]
+        self.names = [f for f in rules.decision_fields if f in self.fields]
         self.reps: dict[str, list[Scalar | None]] = {}
         for name in self.names:
             classes = field_classes(rules, name)
@@ -192,9 +193,8 @@ class _Checker:
         if cached is None:
             facts = self.facts(combo)
             facts.setdefault("support_duration", "unknown")
-            held = [c for c in self.rules.criteria if c.predicate(facts)]
-            method = max((c.method for c in held), key=rank, default=None)
-            cached = (method, frozenset(c.id for c in held))
+            held = frozenset(BUILTIN.holding(self.rules, "criteria", facts))
+            cached = (winner(self.rules, held)[0], held)
             self._cache[combo] = cached
             self.examined += 1
         return cached
@@ -365,7 +365,7 @@ class _Checker:
     def _changing_pair(
         self, criterion: CompiledCriterion, name: str
     ) -> tuple[dict[str, Scalar], dict[str, Scalar], str, str] | None:
-        if name not in FIELDS:
+        if name not in self.fields:
             return None
         values = [v for c in field_classes(self.rules, name) for v in c[:1]]
         for combo in self.domain():
@@ -385,9 +385,9 @@ class _Checker:
     def outcome_of(self, facts: dict[str, Scalar]) -> tuple[str | None, list[str]]:
         full = dict(facts)
         full.setdefault("support_duration", "unknown")
-        held = [c for c in self.rules.criteria if c.predicate(full)]
+        held = list(BUILTIN.holding(self.rules, "criteria", full))
         self.examined += 1
-        return max((c.method for c in held), key=rank, default=None), [c.id for c in held]
+        return winner(self.rules, set(held))[0], held
 
     def warnings(self) -> None:
         codes = {w.code for w in self.rules.warnings}
@@ -406,7 +406,9 @@ class _Checker:
         # (method, those answers) once, then try the warning-only answers and portfolios on it.
         read = set(self.rules.warning_fields)
         shared = [i for i, n in enumerate(self.names) if n in read]
-        warning_only = [f for f in self.rules.warning_fields if f in FIELDS and f not in self.names]
+        warning_only = [
+            f for f in self.rules.warning_fields if f in self.fields and f not in self.names
+        ]
         reachable: set[tuple[str | None, str | None, tuple[Scalar | None, ...]]] = set()
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for combo in product(
@@ -503,7 +505,7 @@ def _fields(criterion: CompiledCriterion) -> set[str]:
 
 
 def _failing_tests(criterion: CompiledCriterion, facts: dict[str, Scalar]) -> int:
-    return sum(1 for t in tests_of(criterion.condition) if not evaluate(t, facts))
+    return sum(1 for t in tests_of(criterion.condition) if not holds(t, facts))
 
 
 def check_rules(rules: CompiledRules) -> CheckReport:
