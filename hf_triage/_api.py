@@ -15,7 +15,7 @@ from ._exceptions import AssessmentError, MunicipalityError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
 from ._rulemodels import fmt_value
-from ._table import TABLES
+from ._table import TABLES, answer
 
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 
@@ -118,9 +118,15 @@ def triage(
     """
     if lang not in LANGS:
         raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    compiled = rules if rules is not None else default_rules()
+    if engine == "builtin" and type(assessment) is dict and type(compiled) is CompiledRules:
+        # the hot path: validation and the decision table's index in one pass
+        found = TABLES.index_mapping(compiled, assessment)
+        if found is not None:
+            table, index, flat = found
+            return answer(compiled, table, index, flat, offers_of(municipality), lang)
     facts = _facts(assessment)
     offers = offers_of(municipality)
-    compiled = rules if rules is not None else default_rules()
     if not isinstance(compiled, CompiledRules):
         raise TriageError(
             f"rules must be a rule set from hf_triage.load_rules(directory), not "

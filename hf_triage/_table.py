@@ -26,16 +26,17 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 from ._compile import CompiledRules
-from ._domain import CORE_FIELDS
+from ._domain import CORE_FIELDS, DEFAULT_DOMAIN
 from ._engine import evaluate_warnings, outcome
 from ._enumerate import tests_by_field
 from ._explain import WhyNot, build, reasons, warning_texts, why_not_templates
-from ._models import Alternative, Reason, Recommendation, TriageWarning
+from ._models import Alternative, Reason, Recommendation, TriageWarning, validate_mapping
 from ._types import Decision, Facts, Lang, Scalar
 
-__all__ = ["TABLES", "DecisionTable", "Tables", "value_classes"]
+__all__ = ["TABLES", "DecisionTable", "Tables", "answer", "value_classes"]
 
 #: answers cached per "why not" template and language (the answers it quotes, per entry)
 _QUOTED_LIMIT = 64
@@ -108,6 +109,7 @@ class DecisionTable:
         #: the number of class tuples: the most entries the table can hold
         self.size = stride
         self.entries: dict[int, _Entry] = {}
+        self.fast = _fast_path(rules, columns)
         self.parts: dict[tuple[int, ...], _Part] = {}
         self.warnings: dict[tuple[tuple[str, ...], Lang], tuple[TriageWarning, ...]] = {}
 
@@ -201,33 +203,131 @@ class Tables:
         i = 0
         for name, weights in table.columns:
             i += weights[get(name)]
-        entry = table.entries.get(i)
-        if entry is None:
-            entry = table.fill(rules, i, facts)
-        part = entry.part
-        texts = part.texts.get(lang)
-        if texts is None:
-            texts = table.texts(rules, part, facts, lang)
-        decision = part.decision
-        method = decision.method
-        codes = entry.codes[0 if offers is None or method is None else 1 if method in offers else 2]
-        warnings = table.warnings.get((codes, lang))
-        if warnings is None:
-            warnings = table.warning_objects(rules, codes, lang)
-        why_not = texts.fixed if texts.fixed is not None else _why_not(texts, facts, lang)
-        return build(
-            rules,
-            (
-                method,
-                decision.possible_methods,
-                decision.missing,
-                texts.reasons,
-                warnings,
-                why_not,
-                lang,
-            ),
-            "builtin",
-        )
+        return answer(rules, table, i, facts, offers, lang)
+
+    def index_mapping(
+        self, rules: CompiledRules, data: dict[str, Any]
+    ) -> tuple[DecisionTable, int, dict[str, Scalar]] | None:
+        """Validate an assessment mapping and find its table index in one pass.
+
+        Accepts exactly what ``_models.validate_mapping``'s fast loop accepts (a test holds
+        the two together); anything else (an error, a rule set over another domain) gives
+        ``None``, and the caller takes the ordinary path, which words every problem.
+        """
+        last_rules, table = self._last
+        if last_rules is not rules or table is None:
+            table = self.table(rules)
+        fast = table.fast
+        if fast is None:
+            return None
+        top, dims, base, defaults = fast
+        i = base
+        facts: dict[str, Scalar] = {}
+        value: Any
+        for key, value in data.items():
+            spec = top.get(key)
+            if spec is not None:
+                # the type is checked exactly, as validation does (True is not 1)
+                if type(value) is spec[0]:
+                    step = spec[1].get(value)
+                    if step is not None:
+                        i += step
+                        facts[key] = value
+                        continue
+                if value is None:
+                    continue
+                return None
+            if key != "dimensions":
+                return None
+            if value is None:
+                continue
+            if type(value) is not dict:
+                return None
+            for dim, score in value.items():
+                dspec = dims.get(dim)
+                if dspec is None:
+                    return None
+                if type(score) is int:
+                    step = dspec[1].get(score)
+                    if step is not None:
+                        i += step
+                        facts[dspec[0]] = score
+                        continue
+                if score is not None:
+                    return None
+        for name, default in defaults:
+            if name not in facts:
+                facts[name] = default
+        return table, i, facts
+
+
+def answer(
+    rules: CompiledRules,
+    table: DecisionTable,
+    i: int,
+    facts: Facts,
+    offers: frozenset[str] | None,
+    lang: Lang,
+) -> Recommendation:
+    """The Recommendation at table index ``i`` (``facts`` fill the entry and quoted answers)."""
+    entry = table.entries.get(i)
+    if entry is None:
+        entry = table.fill(rules, i, facts)
+    part = entry.part
+    texts = part.texts.get(lang)
+    if texts is None:
+        texts = table.texts(rules, part, facts, lang)
+    decision = part.decision
+    method = decision.method
+    codes = entry.codes[0 if offers is None or method is None else 1 if method in offers else 2]
+    warnings = table.warnings.get((codes, lang))
+    if warnings is None:
+        warnings = table.warning_objects(rules, codes, lang)
+    why_not = texts.fixed if texts.fixed is not None else _why_not(texts, facts, lang)
+    return build(
+        rules,
+        (
+            method,
+            decision.possible_methods,
+            decision.missing,
+            texts.reasons,
+            warnings,
+            why_not,
+            lang,
+        ),
+        "builtin",
+    )
+
+
+Fast = tuple[
+    dict[str, tuple[type[Any], dict[Scalar, int]]],
+    dict[str, tuple[str, dict[Scalar, int]]],
+    int,
+    tuple[tuple[str, Scalar], ...],
+]
+
+
+def _fast_path(
+    rules: CompiledRules, columns: list[tuple[str, dict[Scalar | None, int]]]
+) -> Fast | None:
+    """Per accepted key and value, the step it adds to the index (see ``index_mapping``)."""
+    if rules.domain is not DEFAULT_DOMAIN:
+        return None  # validation knows the shipped domain only
+    defaults, problems = validate_mapping({})
+    assert not problems
+    weights = dict(columns)
+    base = sum(w[defaults.get(name)] for name, w in columns)
+    top: dict[str, tuple[type[Any], dict[Scalar, int]]] = {}
+    dims: dict[str, tuple[str, dict[Scalar, int]]] = {}
+    for name, spec in rules.domain.fields.items():
+        w = weights.get(name, {})
+        start = w.get(defaults.get(name), 0)
+        steps: dict[Scalar, int] = {v: w.get(v, 0) - start for v in spec.values}
+        if name.startswith("dimensions."):
+            dims[name.split(".", 1)[1]] = (name, steps)
+        else:
+            top[name] = (type(spec.values[0]), steps)
+    return top, dims, base, tuple(defaults.items())
 
 
 #: the builtin engine's tables (a cache: every entry is a pure function of its rule set)

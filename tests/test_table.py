@@ -221,3 +221,32 @@ def test_assessment_model_uses_the_table_too() -> None:
     assert triage(Assessment.model_validate(a)) == triage(a)
     table: DecisionTable = TABLES.table(_SHIPPED)
     assert table.index(_facts(a)) == table.index(_facts({**a, "dimensions": {"housing": 3}}))
+
+
+_ODD_VALUES = st.sampled_from([None, True, False, 0, 1, 3, 4, 7, 1.0, "1", "mild", "x", [], {}])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [n for n in DEFAULT_DOMAIN.fields if "." not in n] + ["dimensions", "other"]
+        ),
+        _ODD_VALUES
+        | st.sampled_from([v for s in DEFAULT_DOMAIN.fields.values() for v in s.values])
+        | st.dictionaries(st.sampled_from(["mental_health", "housing", "mood"]), _ODD_VALUES),
+    )
+)
+def test_one_pass_validation_accepts_exactly_what_validation_accepts(data: dict[str, Any]) -> None:
+    """``Tables.index_mapping`` (validation and table index in one pass) never accepts what
+    ``validate_mapping`` refuses, and gives the same facts and index when it accepts."""
+    from hf_triage._models import validate_mapping
+
+    found = TABLES.index_mapping(_SHIPPED, data)
+    facts, problems = validate_mapping(data)
+    if found is None:
+        return
+    table, index, flat = found
+    assert not problems
+    assert flat == facts
+    assert index == table.index(facts)
