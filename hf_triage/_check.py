@@ -24,15 +24,16 @@ Every finding names the rule file and line and gives a concrete example assessme
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise, product
+from operator import itemgetter
 from typing import Any, Literal
 
 from ._compile import CompiledCriterion, CompiledRules, fields_of, holds
 from ._domain import CORE_FIELDS, DERIVED_FIELDS, INVARIANT_FIELDS, METHODS, Domain, Scalar
 from ._domain import intensity as rank
-from ._engine import BUILTIN, evaluate_warnings, winner
+from ._engine import BUILTIN, warning_facts, winner
 from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._rulemodels import fmt_value
 
@@ -149,7 +150,7 @@ def _show(facts: dict[str, Any]) -> str:
 
 
 class _Checker:
-    def __init__(self, rules: CompiledRules) -> None:
+    def __init__(self, rules: CompiledRules, tabulate: bool = True) -> None:
         self.rules = rules
         self.findings: list[Finding] = []
         self._seen: dict[tuple[Any, ...], int] = {}
@@ -166,6 +167,46 @@ class _Checker:
                 classes = [c for c in classes if c]
             self.reps[name] = self._steps(name, classes)
         self._cache: dict[tuple[Scalar | None, ...], tuple[str | None, frozenset[str]]] = {}
+        self._by_id = {c.id: c for c in rules.criteria}
+        if tabulate:
+            self._tabulate()
+
+    def _tabulate(self) -> None:
+        """The outcome of every class tuple at once, from each criterion's own small table.
+
+        A criterion reads a few fields: its truth is tabulated once per tuple of *those*
+        fields' classes, and an outcome is a bit mask of the criteria that hold, so the
+        predicates run per criterion region, not per assessment. Equal to ``outcome`` one
+        assessment at a time (the tests compare the two on generated rule sets).
+        """
+        index = {n: i for i, n in enumerate(self.names)}
+        regions: list[tuple[int, Callable[[Any], Any] | None, dict[Any, bool], Any]] = []
+        for bit, c in enumerate(self.rules.criteria):
+            read = [n for n in self.names if n in fields_of(c.condition)]
+            getter: Callable[[Any], Any] | None = (
+                itemgetter(*(index[n] for n in read)) if read else None
+            )
+            regions.append((1 << bit, getter, {}, (c, read)))
+        outcomes: dict[int, tuple[str | None, frozenset[str]]] = {}
+        criteria = self.rules.criteria
+        for combo in self.domain():
+            mask = 0
+            for bit, getter, truth, (c, read) in regions:
+                key = getter(combo) if getter is not None else ()
+                held = truth.get(key)
+                if held is None:
+                    values = key if len(read) != 1 else (key,)
+                    facts = {n: v for n, v in zip(read, values, strict=True) if v is not None}
+                    facts.setdefault("support_duration", "unknown")
+                    held = truth[key] = c.predicate(facts)
+                if held:
+                    mask |= bit
+            found = outcomes.get(mask)
+            if found is None:
+                ids = frozenset(c.id for k, c in enumerate(criteria) if mask >> k & 1)
+                found = outcomes[mask] = (winner(self.rules, ids)[0], ids)
+            self._cache[combo] = found
+            self.examined += 1
 
     def _steps(self, name: str, classes: list[list[Scalar | None]]) -> list[Scalar | None]:
         """Representatives; for an ordered field, enough values to see every step worse."""
@@ -223,18 +264,22 @@ class _Checker:
         held_anywhere: set[str] = set()
         decided_by: set[str] = set()
         overlaps: dict[tuple[str, str], tuple[Scalar | None, ...]] = {}
+        seen: set[frozenset[str]] = set()
         for combo in self.domain():
             method, held = self.outcome(combo)
-            held_anywhere |= held
             if method is None:
+                held_anywhere |= held
                 self.gap(combo)
                 continue
-            criteria = [self.rules.criterion(i) for i in sorted(held)]
-            decided_by |= {c.id for c in criteria if c.method == method}
-            for low in criteria:
-                for high in criteria:
-                    if rank(low.method) < rank(high.method):
-                        overlaps.setdefault((low.id, high.id), combo)
+            if held not in seen:  # a set of criteria seen before adds nothing new here
+                seen.add(held)
+                held_anywhere |= held
+                criteria = [self._by_id[i] for i in sorted(held)]
+                decided_by |= {c.id for c in criteria if c.method == method}
+                for low in criteria:
+                    for high in criteria:
+                        if rank(low.method) < rank(high.method):
+                            overlaps.setdefault((low.id, high.id), combo)
             self.monotonicity(combo, method)
         for c in self.rules.criteria:
             if c.id not in held_anywhere:
@@ -290,37 +335,53 @@ class _Checker:
             group=(facts.get("complexity"), facts.get("service_use")),
         )
 
-    def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
+    def _next_worse(self) -> list[tuple[int, str, dict[Scalar | None, Scalar | None]]]:
+        """Per ordered field: each value's next worse representative (steps chain)."""
+        result = []
         for i, name in enumerate(self.names):
             order = self.worse.get(name)
-            value = combo[i]
-            if order is None or value not in order:
+            if order is None:
                 continue
-            for worse in self.reps[name]:
-                if worse not in order or order.index(worse) <= order.index(value):
-                    continue
-                other = (*combo[:i], worse, *combo[i + 1 :])
-                worse_method, _ = self.outcome(other)
-                if worse_method is not None and rank(worse_method) < rank(method):
-                    culprit = self._culprit(combo, method)
-                    a, b = self.facts(combo), self.facts(other)
-                    self.add(
-                        "monotonicity",
-                        culprit,
-                        f"Monotoni brudt: en værre værdi af '{name}' ({fmt_value(worse)} i stedet "
-                        f"for {fmt_value(value)}) giver den mindre intensive {worse_method} i "
-                        f"stedet for {method}: {_show(a)} -> {method}, {_show(b)} -> "
-                        f"{worse_method}. Tjek '{culprit.id}'.",
-                        f"Monotonicity violated: a worse '{name}' ({fmt_value(worse)} instead of "
-                        f"{fmt_value(value)}) gives the less intensive {worse_method} instead of "
-                        f"{method}: {_show(a)} -> {method}, {_show(b)} -> {worse_method}. "
-                        f"Check '{culprit.id}'.",
-                        example=to_assessment(dict(a)),
-                        other_example=to_assessment(dict(b)),
-                        group=(culprit.id, name, value, worse),
-                    )
-                    return
-                break  # the next step is enough: steps chain
+            step: dict[Scalar | None, Scalar | None] = {}
+            for value in order:
+                later = [
+                    w for w in self.reps[name] if w in order and order.index(w) > order.index(value)
+                ]
+                if later:
+                    step[value] = later[0]
+            result.append((i, name, step))
+        return result
+
+    def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
+        steps = self.__dict__.get("_steps_cache")
+        if steps is None:
+            steps = self.__dict__["_steps_cache"] = self._next_worse()
+        for i, name, step in steps:
+            value = combo[i]
+            worse = step.get(value)
+            if worse is None:
+                continue
+            other = (*combo[:i], worse, *combo[i + 1 :])
+            worse_method, _ = self.outcome(other)
+            if worse_method is not None and rank(worse_method) < rank(method):
+                culprit = self._culprit(combo, method)
+                a, b = self.facts(combo), self.facts(other)
+                self.add(
+                    "monotonicity",
+                    culprit,
+                    f"Monotoni brudt: en værre værdi af '{name}' ({fmt_value(worse)} i stedet "
+                    f"for {fmt_value(value)}) giver den mindre intensive {worse_method} i "
+                    f"stedet for {method}: {_show(a)} -> {method}, {_show(b)} -> "
+                    f"{worse_method}. Tjek '{culprit.id}'.",
+                    f"Monotonicity violated: a worse '{name}' ({fmt_value(worse)} instead of "
+                    f"{fmt_value(value)}) gives the less intensive {worse_method} instead of "
+                    f"{method}: {_show(a)} -> {method}, {_show(b)} -> {worse_method}. "
+                    f"Check '{culprit.id}'.",
+                    example=to_assessment(dict(a)),
+                    other_example=to_assessment(dict(b)),
+                    group=(culprit.id, name, value, worse),
+                )
+                return
 
     def followup(self) -> None:
         if self.rules.signals:
@@ -415,6 +476,10 @@ class _Checker:
             *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
         ):
             open_ = [i for i in core if combo[i] is None]
+            if not open_:  # complete: its own outcome
+                method = least = self.outcome(combo)[0]
+                reachable.add((method, least, tuple(combo[i] for i in shared)))
+                continue
             methods: set[str | None] = set()
             for fill in product(*(self.reps[self.names[i]] for i in open_)):
                 full = list(combo)
@@ -425,20 +490,51 @@ class _Checker:
             method = found[0] if len(methods) == 1 and found else None
             least = found[0] if found else None
             reachable.add((method, least, tuple(combo[i] for i in shared)))
+        # Each warning is tried on its own region: the reachable states projected onto the
+        # fields it reads, times the classes of the answers only warnings read, and the
+        # portfolios only if it reads method_offered (a warning depends on nothing else).
         seen: set[str] = set()
-        extra = [[c[0] for c in field_classes(self.rules, f)] for f in warning_only]
-        for method, least, values in reachable:
-            base = {self.names[i]: v for i, v in zip(shared, values, strict=True) if v is not None}
-            base.setdefault("support_duration", "unknown")
-            for more in product(*extra):
-                facts = dict(base)
-                facts.update(
-                    {k: v for k, v in zip(warning_only, more, strict=True) if v is not None}
+        extra = {f: [c[0] for c in field_classes(self.rules, f)] for f in warning_only}
+        for w in self.rules.warnings:
+            reads = fields_of(w.condition)
+            mine = [k for k, i in enumerate(shared) if self.names[i] in reads]
+            projected = {
+                (
+                    method if reads & {"method", "method_offered"} else None,
+                    least if "least_possible_method" in reads else None,
+                    tuple(values[k] for k in mine),
+                    method is not None,
                 )
-                for offers in _MUNICIPALITIES:
-                    offered = None if offers is None else frozenset(offers)
-                    seen.update(evaluate_warnings(self.rules, facts, method, offered, least))
-                    self.examined += 1
+                for method, least, values in reachable
+            }
+            more_fields = [f for f in warning_only if f in reads]
+            portfolios = _MUNICIPALITIES if "method_offered" in reads else (None,)
+            for method, least, values, decided in projected:
+                base: dict[str, Scalar] = {"support_duration": "unknown"}
+                base.update(
+                    {
+                        self.names[shared[k]]: v
+                        for k, v in zip(mine, values, strict=True)
+                        if v is not None
+                    }
+                )
+                for more in product(*(extra[f] for f in more_fields)):
+                    facts = dict(base)
+                    facts.update(
+                        {k: v for k, v in zip(more_fields, more, strict=True) if v is not None}
+                    )
+                    for offers in portfolios:
+                        offered = None if offers is None else frozenset(offers)
+                        self.examined += 1
+                        if w.predicate(
+                            warning_facts(facts, method if decided else None, offered, least)
+                        ):
+                            seen.add(w.code)
+                            break
+                    if w.code in seen:
+                        break
+                if w.code in seen:
+                    break
         for w in self.rules.warnings:
             if w.code not in seen:
                 self.findings.append(

@@ -117,9 +117,11 @@ def generate_small(
     fields: list[str],
     criteria: int = 4,
     warnings: int = 2,
+    base: bool = True,
 ) -> Path:
     """A small rule set from scratch: one base criterion per method on ``service_use`` (so no
-    gaps), plus random criteria and warnings over ``fields``."""
+    gaps; ``base=False``: a random one, so gaps may open), plus random criteria and warnings
+    over ``fields``."""
     rnd = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
     extra: dict[str, list[str]] = {name: [] for name in _BASE}
@@ -132,12 +134,17 @@ def generate_small(
             '    source: "generated for a test"\n'
         )
     for name, (method, use) in _BASE.items():
+        when = (
+            f"{{field: service_use, is: {use}}}"
+            if base
+            else json.dumps(condition(rnd, domain, fields, 1))
+        )
         (target / f"{name}.yaml").write_text(
             f"method: {method}\n"
             f'title: {{da: "{method}", en: "{method}"}}\n'
             "criteria:\n"
             f"  - id: {name}-base\n"
-            f"    when: {{field: service_use, is: {use}}}\n"
+            f"    when: {when}\n"
             '    reason: {da: "Grundkriterium.", en: "Base criterion."}\n'
             '    source: "generated for a test"\n' + "".join(extra[name]),
             encoding="utf-8",
