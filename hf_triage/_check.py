@@ -216,7 +216,11 @@ class _Checker:
             return reps
         # one value per maximal run of the order that stays in one class
         by_value = {v: i for i, c in enumerate(classes) for v in c}
-        stepped: list[Scalar | None] = [v for v in reps if v not in order]
+        # a value outside the order (absent) is kept only if no value of the order shares
+        # its class: otherwise that value stands for it, and each such field halves the work
+        stepped: list[Scalar | None] = [
+            v for v, c in zip(reps, classes, strict=True) if not any(x in order for x in c)
+        ]
         previous = None
         for value in order:
             if by_value[value] != previous:
