@@ -3,7 +3,10 @@
 The input domain is finite. Each field the rules read is cut into classes of values that pass
 the same tests (``_enumerate.field_classes``); one representative per class stands for all, so
 the check is exhaustive over the real domain while the work grows with the number of
-*distinctions the rules make*, not with the number of fields. Findings:
+*distinctions the rules make*, not with the number of fields. The work is done on regions, not
+assessments: each criterion is tabulated on the classes of the fields it reads (an outcome is a
+bit mask of the criteria that hold), and each warning is tried only on the fields it reads.
+Outcomes come from the shared matcher (``_engine.BUILTIN``, ``_engine.winner``). Findings:
 
 * ``gap``            (error) an assessment with complexity and service_use known gets no method
 * ``monotonicity``   (error) a worse answer gives a less intensive method (a pair is shown)
@@ -168,6 +171,7 @@ class _Checker:
             self.reps[name] = self._steps(name, classes)
         self._cache: dict[tuple[Scalar | None, ...], tuple[str | None, frozenset[str]]] = {}
         self._by_id = {c.id: c for c in rules.criteria}
+        self._next_steps = self._next_worse()
         if tabulate:
             self._tabulate()
 
@@ -357,10 +361,7 @@ class _Checker:
         return result
 
     def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
-        steps = self.__dict__.get("_steps_cache")
-        if steps is None:
-            steps = self.__dict__["_steps_cache"] = self._next_worse()
-        for i, name, step in steps:
+        for i, name, step in self._next_steps:
             value = combo[i]
             worse = step.get(value)
             if worse is None:
