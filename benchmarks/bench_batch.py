@@ -32,6 +32,8 @@ from typing import Any
 
 from reference import reference_triage
 
+from hf_triage._engine import clear_caches
+
 FIELD_NAMES: list[str] = []
 
 
@@ -110,7 +112,7 @@ def main() -> None:
     offers = ["CTI", "ICM"]
     frame = make_frame(args.rows, args.seed)
     rules = hf_triage.default_rules()
-    rules.memo.clear()
+    clear_caches(rules)
 
     t0 = time.perf_counter()
     out = triage_frame(frame, municipality={"offers": offers})

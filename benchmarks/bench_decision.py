@@ -38,7 +38,7 @@ import hf_triage
 import hf_triage._counterfactuals as support
 from hf_triage import default_rules, triage
 from hf_triage._domain import FIELDS
-from hf_triage._engine import decide
+from hf_triage._engine import clear_caches, decide
 
 
 def projection_domain() -> list[dict[str, Any]]:
@@ -59,7 +59,7 @@ def check(domain: list[dict[str, Any]]) -> None:
     for facts in domain:
         decision = decide(rules, facts)
         first = support.decision_support(rules, facts, decision, "da")
-        rules.memo.clear()
+        clear_caches(rules)
         again = support.decision_support(rules, facts, decision, "da")
         if first != again:
             sys.exit(f"memoised decision support differs from a fresh one for {facts}")
@@ -113,12 +113,12 @@ def main() -> None:
 
     def support_alone() -> None:
         for facts in domain:
-            rules.memo.clear()
+            clear_caches(rules)
             real(rules, facts, decide(rules, facts), "da")
 
     def support_cohort() -> None:
         # one cold pass over every projection, memo cleared once: a cohort's amortised cost
-        rules.memo.clear()
+        clear_caches(rules)
         for facts in domain:
             real(rules, facts, decide(rules, facts), "da")
 
@@ -136,8 +136,10 @@ def main() -> None:
         for _ in range(repeats):
             samples["reference"].append(_time(reference) / (passes * len(items)))
             samples["warm"].append(_time(warm) / (passes * len(items)))
-            samples["cold"].append(_time(cold, rules.memo.clear) / len(items))
-            samples["cold_without"].append(_time(cold_without, rules.memo.clear) / len(items))
+            samples["cold"].append(_time(cold, lambda: clear_caches(rules)) / len(items))
+            samples["cold_without"].append(
+                _time(cold_without, lambda: clear_caches(rules)) / len(items)
+            )
         for _ in range(3 if args.quick else 5):
             per_projection.append(_time(support_alone) / len(domain))
             amortised.append(_time(support_cohort) / len(domain))
@@ -150,11 +152,11 @@ def main() -> None:
     worst_facts: dict[str, Any] = {}
     for facts in domain:
         decision = decide(rules, facts)
-        rules.memo.clear()
+        clear_caches(rules)
         t = _time(lambda f=facts, d=decision: real(rules, f, d, "da"))  # type: ignore[misc]
         if t > worst:
             worst, worst_facts = t, facts
-    rules.memo.clear()
+    clear_caches(rules)
     med = {k: statistics.median(v) / 1000 for k, v in samples.items()}
     ref = med["reference"]
     print(

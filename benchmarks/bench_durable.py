@@ -8,13 +8,13 @@ Needs `pip install "hf-triage[durable]"` (durable-rules 2.0.28, Python 3.12 or o
 Same process, same inputs, variants interleaved round-robin so machine noise hits all alike;
 `time.perf_counter_ns` over batches with the garbage collector off (as `timeit` does); the
 figure is the median per call over the repeats, warm (every variant ran the inputs before
-timing). The builtin engine memoises whole results per rule set (`rules.memo`), so it is
-measured two ways:
+timing). The builtin engine answers `triage()` from a decision table over value classes
+(`hf_triage._table`), so it is measured two ways:
 
-- `builtin, memo hit`: what a caller sees when an equal assessment was triaged before;
-- `builtin, memo cleared`: `rules.memo.clear()` before every call (that call's cost is
-  included, and is negligible), so every call evaluates the rules from scratch — the fair
-  comparison with durable, which never memoises;
+- `builtin, table`: `triage()` as a caller sees it (the table's entries filled);
+- `builtin, no table`: validation plus `_engine.recommend_direct`, which evaluates the
+  condition trees and renders the texts afresh on every call — the fair comparison with
+  durable, which uses the same code with its own matcher;
 - `durable`: `triage(..., engine="durable")`: one durable fact asserted and retracted per
   completion of the unknown core answers (1 for a complete assessment, up to 9 for a partial
   one) plus one for the warnings, then the same texts as builtin.
@@ -71,25 +71,27 @@ def rss_mib() -> float:
 
 def variants(inputs: list[dict[str, Any]]) -> dict[str, Callable[[], None]]:
     """One pass over `inputs` per variant."""
+    from hf_triage._api import _facts
+    from hf_triage._engine import recommend_direct
+
     rules = default_rules()
-    memo = rules.memo
 
     def builtin_hit() -> None:
         for a in inputs:
             triage(a, rules=rules)
 
     def builtin_cleared() -> None:
+        # the condition trees evaluated afresh, as a table miss would (validation included)
         for a in inputs:
-            memo.clear()
-            triage(a, rules=rules)
+            recommend_direct(rules, _facts(a), None, "da")
 
     def durable() -> None:
         for a in inputs:
             triage(a, rules=rules, engine="durable")
 
     return {
-        "builtin, memo hit": builtin_hit,
-        "builtin, memo cleared": builtin_cleared,
+        "builtin, table": builtin_hit,
+        "builtin, no table": builtin_cleared,
         "durable": durable,
     }
 
@@ -120,7 +122,7 @@ def time_per_call(
     """Median µs per call of each variant, interleaved round-robin."""
     passes = max(1, calls_per_batch // len(inputs))
     runs = matching_variants(inputs) if matching else variants(inputs)
-    for run in runs.values():  # warm: rulesets registered, memo filled, caches hot
+    for run in runs.values():  # warm: rulesets registered, table filled, caches hot
         run()
     samples: dict[str, list[float]] = {name: [] for name in runs}
     gc.collect()
@@ -128,8 +130,6 @@ def time_per_call(
     try:
         for _ in range(repeats):
             for name, run in runs.items():
-                if name == "builtin, memo hit":
-                    run()  # refill what "memo cleared" emptied, untimed
                 start = time.perf_counter_ns()
                 for _ in range(passes):
                     run()
@@ -197,12 +197,12 @@ def main() -> None:
     print(f"`{command}` — hf_triage {hf_triage.__version__}, Python {platform.python_version()}")
     print(f"({platform.machine()} {platform.system()}), median of {repeats} interleaved batches")
     print("per input (3 passes over the domain), gc off, µs per triage() call, warm.\n")
-    print("| input | builtin, memo hit | builtin, memo cleared | durable | durable ÷ cleared |")
+    print("| input | builtin, table | builtin, no table | durable | durable ÷ no table |")
     print("|---|---:|---:|---:|---:|")
     for label, t in rows:
-        ratio = t["durable"] / t["builtin, memo cleared"]
+        ratio = t["durable"] / t["builtin, no table"]
         print(
-            f"| {label} | {t['builtin, memo hit']:.1f} | {t['builtin, memo cleared']:.1f} "
+            f"| {label} | {t['builtin, table']:.1f} | {t['builtin, no table']:.1f} "
             f"| {t['durable']:.1f} | {ratio:.1f}× |"
         )
     print("\nMatching only (`_engine.decide` + `evaluate_warnings` vs `decide_durable`):")

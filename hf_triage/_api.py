@@ -10,12 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._compile import CompiledRules, compile_rules
-from ._domain import METHODS
-from ._engine import recommend
+from ._domain import METHODS, Domain
 from ._exceptions import AssessmentError, MunicipalityError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
 from ._rulemodels import fmt_value
+from ._table import TABLES, answer
 
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 
@@ -24,14 +24,17 @@ _METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
 
 
-def load_rules(directory: str | Path) -> CompiledRules:
+def load_rules(directory: str | Path, *, domain: Domain | None = None) -> CompiledRules:
     """Load, validate and compile the rule files in ``directory``.
 
     Raises ``RuleError`` listing every problem in every file, each with ``file:line``.
+    ``domain`` (internal: benchmarks and tests) compiles against another input domain.
     """
     from ._manifest import attach_manifest  # the manifest's version (CONTRACT.md 1.1)
 
-    return attach_manifest(compile_rules(load_rule_files(directory)))
+    if domain is None:
+        return attach_manifest(compile_rules(load_rule_files(directory)))
+    return attach_manifest(compile_rules(load_rule_files(directory, domain.fields), domain))
 
 
 @lru_cache(maxsize=1)
@@ -117,16 +120,22 @@ def triage(
     """
     if lang not in LANGS:
         raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    compiled = rules if rules is not None else default_rules()
+    if engine == "builtin" and type(assessment) is dict and type(compiled) is CompiledRules:
+        # the hot path: validation and the decision table's index in one pass
+        found = TABLES.index_mapping(compiled, assessment)
+        if found is not None:
+            table, index, flat = found
+            return answer(compiled, table, index, flat, offers_of(municipality), lang)
     facts = _facts(assessment)
     offers = offers_of(municipality)
-    compiled = rules if rules is not None else default_rules()
     if not isinstance(compiled, CompiledRules):
         raise TriageError(
             f"rules must be a rule set from hf_triage.load_rules(directory), not "
             f"{type(compiled).__name__}: write rules=load_rules('path/to/rules')"
         )
     if engine == "builtin":
-        return recommend(compiled, facts, offers, lang)
+        return TABLES.recommend(compiled, facts, offers, lang)
     if engine == "durable":
         from ._durable import recommend_durable
 

@@ -3,7 +3,10 @@
 The input domain is finite. Each field the rules read is cut into classes of values that pass
 the same tests (``_enumerate.field_classes``); one representative per class stands for all, so
 the check is exhaustive over the real domain while the work grows with the number of
-*distinctions the rules make*, not with the number of fields. Findings:
+*distinctions the rules make*, not with the number of fields. The work is done on regions, not
+assessments: each criterion is tabulated on the classes of the fields it reads (an outcome is a
+bit mask of the criteria that hold), and each warning is tried only on the fields it reads.
+Outcomes come from the shared matcher (``_engine.BUILTIN``, ``_engine.winner``). Findings:
 
 * ``gap``            (error) an assessment with complexity and service_use known gets no method
 * ``monotonicity``   (error) a worse answer gives a less intensive method (a pair is shown)
@@ -24,15 +27,16 @@ Every finding names the rule file and line and gives a concrete example assessme
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise, product
+from operator import itemgetter
 from typing import Any, Literal
 
-from ._compile import CompiledCriterion, CompiledRules, evaluate, fields_of
-from ._domain import CORE_FIELDS, DERIVED_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
+from ._compile import CompiledCriterion, CompiledRules, fields_of, holds
+from ._domain import CORE_FIELDS, DERIVED_FIELDS, INVARIANT_FIELDS, METHODS, Domain, Scalar
 from ._domain import intensity as rank
-from ._engine import evaluate_warnings
+from ._engine import BUILTIN, warning_facts, winner
 from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._manifest import manifest_findings
 from ._rulemodels import fmt_value
@@ -65,12 +69,12 @@ Kind = Literal[
 ]
 
 
-def _worse_orders() -> dict[str, tuple[Scalar, ...]]:
+def _worse_orders(domain: Domain) -> dict[str, tuple[Scalar, ...]]:
     """The order in which each field gets "worse" (CONTRACT.md "Guarantees").
 
     'unknown' support duration is no step: only transitional -> long_term is worse.
     """
-    orders = {name: spec.values for name, spec in FIELDS.items() if spec.monotone}
+    orders = {name: spec.values for name, spec in domain.fields.items() if spec.monotone}
     orders["support_duration"] = ("transitional", "long_term")
     return orders
 
@@ -151,14 +155,15 @@ def _show(facts: dict[str, Any]) -> str:
 
 
 class _Checker:
-    def __init__(self, rules: CompiledRules) -> None:
+    def __init__(self, rules: CompiledRules, tabulate: bool = True) -> None:
         self.rules = rules
         self.findings: list[Finding] = []
         self._seen: dict[tuple[Any, ...], int] = {}
-        self.worse = _worse_orders()
+        self.worse = _worse_orders(rules.domain)
+        self.fields = rules.domain.fields
         self.examined = 0
         # decision fields: what the criteria read, plus the core answers
-        self.names = [f for f in rules.decision_fields if f in FIELDS]
+        self.names = [f for f in rules.decision_fields if f in self.fields]
         self.reps: dict[str, list[Scalar | None]] = {}
         for name in self.names:
             classes = field_classes(rules, name)
@@ -167,6 +172,47 @@ class _Checker:
                 classes = [c for c in classes if c]
             self.reps[name] = self._steps(name, classes)
         self._cache: dict[tuple[Scalar | None, ...], tuple[str | None, frozenset[str]]] = {}
+        self._by_id = {c.id: c for c in rules.criteria}
+        self._next_steps = self._next_worse()
+        if tabulate:
+            self._tabulate()
+
+    def _tabulate(self) -> None:
+        """The outcome of every class tuple at once, from each criterion's own small table.
+
+        A criterion reads a few fields: its truth is tabulated once per tuple of *those*
+        fields' classes, and an outcome is a bit mask of the criteria that hold, so the
+        predicates run per criterion region, not per assessment. Equal to ``outcome`` one
+        assessment at a time (the tests compare the two on generated rule sets).
+        """
+        index = {n: i for i, n in enumerate(self.names)}
+        regions: list[tuple[int, Callable[[Any], Any] | None, dict[Any, bool], Any]] = []
+        for bit, c in enumerate(self.rules.criteria):
+            read = [n for n in self.names if n in fields_of(c.condition)]
+            getter: Callable[[Any], Any] | None = (
+                itemgetter(*(index[n] for n in read)) if read else None
+            )
+            regions.append((1 << bit, getter, {}, (c, read)))
+        outcomes: dict[int, tuple[str | None, frozenset[str]]] = {}
+        criteria = self.rules.criteria
+        for combo in self.domain():
+            mask = 0
+            for bit, getter, truth, (c, read) in regions:
+                key = getter(combo) if getter is not None else ()
+                held = truth.get(key)
+                if held is None:
+                    values = key if len(read) != 1 else (key,)
+                    facts = {n: v for n, v in zip(read, values, strict=True) if v is not None}
+                    facts.setdefault("support_duration", "unknown")
+                    held = truth[key] = c.predicate(facts)
+                if held:
+                    mask |= bit
+            found = outcomes.get(mask)
+            if found is None:
+                ids = frozenset(c.id for k, c in enumerate(criteria) if mask >> k & 1)
+                found = outcomes[mask] = (winner(self.rules, ids)[0], ids)
+            self._cache[combo] = found
+            self.examined += 1
 
     def _steps(self, name: str, classes: list[list[Scalar | None]]) -> list[Scalar | None]:
         """Representatives; for an ordered field, enough values to see every step worse."""
@@ -176,7 +222,11 @@ class _Checker:
             return reps
         # one value per maximal run of the order that stays in one class
         by_value = {v: i for i, c in enumerate(classes) for v in c}
-        stepped: list[Scalar | None] = [v for v in reps if v not in order]
+        # a value outside the order (absent) is kept only if no value of the order shares
+        # its class: otherwise that value stands for it, and each such field halves the work
+        stepped: list[Scalar | None] = [
+            v for v, c in zip(reps, classes, strict=True) if not any(x in order for x in c)
+        ]
         previous = None
         for value in order:
             if by_value[value] != previous:
@@ -194,9 +244,8 @@ class _Checker:
         if cached is None:
             facts = self.facts(combo)
             facts.setdefault("support_duration", "unknown")
-            held = [c for c in self.rules.criteria if c.predicate(facts)]
-            method = max((c.method for c in held), key=rank, default=None)
-            cached = (method, frozenset(c.id for c in held))
+            held = frozenset(BUILTIN.holding(self.rules, "criteria", facts))
+            cached = (winner(self.rules, held)[0], held)
             self._cache[combo] = cached
             self.examined += 1
         return cached
@@ -225,18 +274,22 @@ class _Checker:
         held_anywhere: set[str] = set()
         decided_by: set[str] = set()
         overlaps: dict[tuple[str, str], tuple[Scalar | None, ...]] = {}
+        seen: set[frozenset[str]] = set()
         for combo in self.domain():
             method, held = self.outcome(combo)
-            held_anywhere |= held
             if method is None:
+                held_anywhere |= held
                 self.gap(combo)
                 continue
-            criteria = [self.rules.criterion(i) for i in sorted(held)]
-            decided_by |= {c.id for c in criteria if c.method == method}
-            for low in criteria:
-                for high in criteria:
-                    if rank(low.method) < rank(high.method):
-                        overlaps.setdefault((low.id, high.id), combo)
+            if held not in seen:  # a set of criteria seen before adds nothing new here
+                seen.add(held)
+                held_anywhere |= held
+                criteria = [self._by_id[i] for i in sorted(held)]
+                decided_by |= {c.id for c in criteria if c.method == method}
+                for low in criteria:
+                    for high in criteria:
+                        if rank(low.method) < rank(high.method):
+                            overlaps.setdefault((low.id, high.id), combo)
             self.monotonicity(combo, method)
         for c in self.rules.criteria:
             if c.id not in held_anywhere:
@@ -292,37 +345,50 @@ class _Checker:
             group=(facts.get("complexity"), facts.get("service_use")),
         )
 
-    def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
+    def _next_worse(self) -> list[tuple[int, str, dict[Scalar | None, Scalar | None]]]:
+        """Per ordered field: each value's next worse representative (steps chain)."""
+        result = []
         for i, name in enumerate(self.names):
             order = self.worse.get(name)
-            value = combo[i]
-            if order is None or value not in order:
+            if order is None:
                 continue
-            for worse in self.reps[name]:
-                if worse not in order or order.index(worse) <= order.index(value):
-                    continue
-                other = (*combo[:i], worse, *combo[i + 1 :])
-                worse_method, _ = self.outcome(other)
-                if worse_method is not None and rank(worse_method) < rank(method):
-                    culprit = self._culprit(combo, method)
-                    a, b = self.facts(combo), self.facts(other)
-                    self.add(
-                        "monotonicity",
-                        culprit,
-                        f"Monotoni brudt: en værre værdi af '{name}' ({fmt_value(worse)} i stedet "
-                        f"for {fmt_value(value)}) giver den mindre intensive {worse_method} i "
-                        f"stedet for {method}: {_show(a)} -> {method}, {_show(b)} -> "
-                        f"{worse_method}. Tjek '{culprit.id}'.",
-                        f"Monotonicity violated: a worse '{name}' ({fmt_value(worse)} instead of "
-                        f"{fmt_value(value)}) gives the less intensive {worse_method} instead of "
-                        f"{method}: {_show(a)} -> {method}, {_show(b)} -> {worse_method}. "
-                        f"Check '{culprit.id}'.",
-                        example=to_assessment(dict(a)),
-                        other_example=to_assessment(dict(b)),
-                        group=(culprit.id, name, value, worse),
-                    )
-                    return
-                break  # the next step is enough: steps chain
+            step: dict[Scalar | None, Scalar | None] = {}
+            for value in order:
+                later = [
+                    w for w in self.reps[name] if w in order and order.index(w) > order.index(value)
+                ]
+                if later:
+                    step[value] = later[0]
+            result.append((i, name, step))
+        return result
+
+    def monotonicity(self, combo: tuple[Scalar | None, ...], method: str) -> None:
+        for i, name, step in self._next_steps:
+            value = combo[i]
+            worse = step.get(value)
+            if worse is None:
+                continue
+            other = (*combo[:i], worse, *combo[i + 1 :])
+            worse_method, _ = self.outcome(other)
+            if worse_method is not None and rank(worse_method) < rank(method):
+                culprit = self._culprit(combo, method)
+                a, b = self.facts(combo), self.facts(other)
+                self.add(
+                    "monotonicity",
+                    culprit,
+                    f"Monotoni brudt: en værre værdi af '{name}' ({fmt_value(worse)} i stedet "
+                    f"for {fmt_value(value)}) giver den mindre intensive {worse_method} i "
+                    f"stedet for {method}: {_show(a)} -> {method}, {_show(b)} -> "
+                    f"{worse_method}. Tjek '{culprit.id}'.",
+                    f"Monotonicity violated: a worse '{name}' ({fmt_value(worse)} instead of "
+                    f"{fmt_value(value)}) gives the less intensive {worse_method} instead of "
+                    f"{method}: {_show(a)} -> {method}, {_show(b)} -> {worse_method}. "
+                    f"Check '{culprit.id}'.",
+                    example=to_assessment(dict(a)),
+                    other_example=to_assessment(dict(b)),
+                    group=(culprit.id, name, value, worse),
+                )
+                return
 
     def followup(self) -> None:
         if self.rules.signals:
@@ -367,7 +433,7 @@ class _Checker:
     def _changing_pair(
         self, criterion: CompiledCriterion, name: str
     ) -> tuple[dict[str, Scalar], dict[str, Scalar], str, str] | None:
-        if name not in FIELDS:
+        if name not in self.fields:
             return None
         values = [v for c in field_classes(self.rules, name) for v in c[:1]]
         for combo in self.domain():
@@ -387,9 +453,9 @@ class _Checker:
     def outcome_of(self, facts: dict[str, Scalar]) -> tuple[str | None, list[str]]:
         full = dict(facts)
         full.setdefault("support_duration", "unknown")
-        held = [c for c in self.rules.criteria if c.predicate(full)]
+        held = list(BUILTIN.holding(self.rules, "criteria", full))
         self.examined += 1
-        return max((c.method for c in held), key=rank, default=None), [c.id for c in held]
+        return winner(self.rules, set(held))[0], held
 
     def warnings(self) -> None:
         codes = {w.code for w in self.rules.warnings}
@@ -408,13 +474,19 @@ class _Checker:
         # (method, those answers) once, then try the warning-only answers and portfolios on it.
         read = set(self.rules.warning_fields)
         shared = [i for i, n in enumerate(self.names) if n in read]
-        warning_only = [f for f in self.rules.warning_fields if f in FIELDS and f not in self.names]
+        warning_only = [
+            f for f in self.rules.warning_fields if f in self.fields and f not in self.names
+        ]
         reachable: set[tuple[str | None, str | None, tuple[Scalar | None, ...]]] = set()
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for combo in product(
             *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
         ):
             open_ = [i for i in core if combo[i] is None]
+            if not open_:  # complete: its own outcome
+                method = least = self.outcome(combo)[0]
+                reachable.add((method, least, tuple(combo[i] for i in shared)))
+                continue
             methods: set[str | None] = set()
             for fill in product(*(self.reps[self.names[i]] for i in open_)):
                 full = list(combo)
@@ -425,20 +497,51 @@ class _Checker:
             method = found[0] if len(methods) == 1 and found else None
             least = found[0] if found else None
             reachable.add((method, least, tuple(combo[i] for i in shared)))
+        # Each warning is tried on its own region: the reachable states projected onto the
+        # fields it reads, times the classes of the answers only warnings read, and the
+        # portfolios only if it reads method_offered (a warning depends on nothing else).
         seen: set[str] = set()
-        extra = [[c[0] for c in field_classes(self.rules, f)] for f in warning_only]
-        for method, least, values in reachable:
-            base = {self.names[i]: v for i, v in zip(shared, values, strict=True) if v is not None}
-            base.setdefault("support_duration", "unknown")
-            for more in product(*extra):
-                facts = dict(base)
-                facts.update(
-                    {k: v for k, v in zip(warning_only, more, strict=True) if v is not None}
+        extra = {f: [c[0] for c in field_classes(self.rules, f)] for f in warning_only}
+        for w in self.rules.warnings:
+            reads = fields_of(w.condition)
+            mine = [k for k, i in enumerate(shared) if self.names[i] in reads]
+            projected = {
+                (
+                    method if reads & {"method", "method_offered"} else None,
+                    least if "least_possible_method" in reads else None,
+                    tuple(values[k] for k in mine),
+                    method is not None,
                 )
-                for offers in _MUNICIPALITIES:
-                    offered = None if offers is None else frozenset(offers)
-                    seen.update(evaluate_warnings(self.rules, facts, method, offered, least))
-                    self.examined += 1
+                for method, least, values in reachable
+            }
+            more_fields = [f for f in warning_only if f in reads]
+            portfolios = _MUNICIPALITIES if "method_offered" in reads else (None,)
+            for method, least, values, decided in projected:
+                base: dict[str, Scalar] = {"support_duration": "unknown"}
+                base.update(
+                    {
+                        self.names[shared[k]]: v
+                        for k, v in zip(mine, values, strict=True)
+                        if v is not None
+                    }
+                )
+                for more in product(*(extra[f] for f in more_fields)):
+                    facts = dict(base)
+                    facts.update(
+                        {k: v for k, v in zip(more_fields, more, strict=True) if v is not None}
+                    )
+                    for offers in portfolios:
+                        offered = None if offers is None else frozenset(offers)
+                        self.examined += 1
+                        if w.predicate(
+                            warning_facts(facts, method if decided else None, offered, least)
+                        ):
+                            seen.add(w.code)
+                            break
+                    if w.code in seen:
+                        break
+                if w.code in seen:
+                    break
         for w in self.rules.warnings:
             if w.code not in seen:
                 self.findings.append(
@@ -505,7 +608,7 @@ def _fields(criterion: CompiledCriterion) -> set[str]:
 
 
 def _failing_tests(criterion: CompiledCriterion, facts: dict[str, Scalar]) -> int:
-    return sum(1 for t in tests_of(criterion.condition) if not evaluate(t, facts))
+    return sum(1 for t in tests_of(criterion.condition) if not holds(t, facts))
 
 
 def check_rules(rules: CompiledRules) -> CheckReport:

@@ -5,19 +5,25 @@ backend and the cohort path. Nothing after this module reads YAML or re-implemen
 
 Conditions become a small tree of frozen dataclasses (``Test``, ``All``, ``Any``, ``Not``); a
 ``Test`` holds the *set of domain values* that satisfy it, so ``at_least: 3`` on a 0-4 score is
-``{3, 4}``. The same tree is also turned into plain Python closures for fast evaluation.
+``{3, 4}``. The same tree is turned into plain Python closures (``to_predicate``): the one
+interpreter of conditions that every engine and the checker use.
+
+The input domain the rules were compiled against is part of the rule set (``domain``) and of
+its fingerprint, so a rule set compiled against a wider domain never passes for the shipped one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Union
 
-from ._domain import COURSE_FIELDS, DERIVED_FIELDS, FIELDS, METHODS, Scalar
+from ._domain import DEFAULT_DOMAIN, METHODS, Domain
 from ._load import LoadedFile, LoadedRules
 from ._rulemodels import (
     AllOf,
@@ -31,6 +37,7 @@ from ._rulemodels import (
     Text,
     WarningsFile,
 )
+from ._types import Facts, Predicate, Scalar
 
 __all__ = [
     "All",
@@ -44,10 +51,9 @@ __all__ = [
     "Test",
     "compile_rules",
     "fields_of",
+    "holds",
+    "to_predicate",
 ]
-
-Facts = Mapping[str, Scalar]
-Predicate = Callable[[Facts], bool]
 
 
 #: a number of days above any real course: the upper end of an ``at_least`` range
@@ -88,21 +94,6 @@ class Not:
 Cond = Union[Test, All, Any_, Not]
 
 
-def evaluate(cond: Cond, facts: Facts) -> bool:
-    """Reference interpretation of a condition (the closures below must agree with it)."""
-    if isinstance(cond, Test):
-        value = facts.get(cond.field)
-        if isinstance(cond.accepted, range):
-            # only a whole number can be a number of days (True is not 1 day, None not scanned)
-            return type(value) is int and value in cond.accepted
-        return value is not None and value in cond.accepted
-    if isinstance(cond, All):
-        return all(evaluate(c, facts) for c in cond.items)
-    if isinstance(cond, Any_):
-        return any(evaluate(c, facts) for c in cond.items)
-    return not evaluate(cond.item, facts)
-
-
 def fields_of(cond: Cond) -> set[str]:
     """The fields a condition reads."""
     if isinstance(cond, Test):
@@ -120,10 +111,12 @@ def to_predicate(cond: Cond) -> Predicate:
             low, high = accepted.start, accepted.stop
 
             def days(facts: Facts) -> bool:
+                # only a whole number can be a number of days (True is not 1 day)
                 value = facts.get(name)
                 return type(value) is int and low <= value < high
 
             return days
+        # an absent answer (None) is in no accepted set: it never passes a test
         return lambda facts: facts.get(name) in accepted
     if isinstance(cond, Not):
         inner = to_predicate(cond.item)
@@ -135,6 +128,16 @@ def to_predicate(cond: Cond) -> Predicate:
             return lambda facts: a(facts) and b(facts)
         return lambda facts: all(p(facts) for p in parts)
     return lambda facts: any(p(facts) for p in parts)
+
+
+@lru_cache(maxsize=4096)
+def _predicate(cond: Cond) -> Predicate:
+    return to_predicate(cond)
+
+
+def holds(cond: Cond, facts: Facts) -> bool:
+    """Whether ``cond`` holds for ``facts`` (for explanations and checks, off the hot path)."""
+    return _predicate(cond)(facts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,18 +192,23 @@ class CompiledRules:
     decision_fields: tuple[str, ...]
     #: fields the warnings read (derived fields included)
     warning_fields: tuple[str, ...]
-    #: every input field a result depends on: the engine's memo key
-    memo_fields: tuple[str, ...]
+    #: every input field a result depends on, in domain order: the decision table's key
+    result_fields: tuple[str, ...]
     #: criteria by method, in file order
     by_method: Mapping[str, tuple[CompiledCriterion, ...]] = field(repr=False)
     #: follow-up signals for courses (empty when the rule set has no follow-up file)
     signals: tuple[CompiledSignal, ...] = ()
     #: the follow-up file's local parameters, in days
-    parameters: Mapping[str, int] = field(default_factory=dict)
+    parameters: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     #: the version from the rule set's manifest (rules/ruleset.yaml); None without one
     version: str | None = None
-    #: evaluation memo owned by the builtin engine (results are pure functions of the key)
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: the input domain the rules were compiled against (part of the fingerprint)
+    domain: Domain = field(default=DEFAULT_DOMAIN, repr=False)
+
+    @property
+    def memo_fields(self) -> tuple[str, ...]:
+        """The former name of ``result_fields`` (the batch path groups rows on them)."""
+        return self.result_fields
 
     def __repr__(self) -> str:
         return (
@@ -215,8 +223,8 @@ class CompiledRules:
         raise KeyError(rule_id)
 
 
-def _accepted(test: FieldTest, operand: Any) -> frozenset[Scalar] | range:
-    spec = FIELDS.get(test.field) or DERIVED_FIELDS.get(test.field) or COURSE_FIELDS[test.field]
+def _accepted(test: FieldTest, operand: Any, domain: Domain) -> frozenset[Scalar] | range:
+    spec = domain.spec(test.field)
     values = spec.values
     op = test.op
     if spec.kind == "days":
@@ -233,6 +241,7 @@ def _build(
     cond: Condition,
     loaded: LoadedFile,
     path: tuple[str | int, ...],
+    domain: Domain,
     parameters: Mapping[str, int] | None = None,
 ) -> Cond:
     if isinstance(cond, FieldTest):
@@ -245,18 +254,22 @@ def _build(
             cond.field,
             cond.op,
             operand,
-            _accepted(cond, operand),
+            _accepted(cond, operand, domain),
             loaded.line_of(*path),
             parameter,
         )
     if isinstance(cond, AllOf):
         items = enumerate(cond.all)
-        return All(tuple(_build(c, loaded, (*path, "all", i), parameters) for i, c in items))
+        return All(
+            tuple(_build(c, loaded, (*path, "all", i), domain, parameters) for i, c in items)
+        )
     if isinstance(cond, AnyOf):
         items = enumerate(cond.any)
-        return Any_(tuple(_build(c, loaded, (*path, "any", i), parameters) for i, c in items))
+        return Any_(
+            tuple(_build(c, loaded, (*path, "any", i), domain, parameters) for i, c in items)
+        )
     assert isinstance(cond, NotOf)
-    return Not(_build(cond.not_, loaded, (*path, "not"), parameters))
+    return Not(_build(cond.not_, loaded, (*path, "not"), domain, parameters))
 
 
 def _fingerprint(models: list[dict[str, Any]]) -> str:
@@ -264,7 +277,8 @@ def _fingerprint(models: list[dict[str, Any]]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def compile_rules(loaded: LoadedRules) -> CompiledRules:
+def compile_rules(loaded: LoadedRules, domain: Domain = DEFAULT_DOMAIN) -> CompiledRules:
+    """Compile loaded rule files against ``domain`` (load them with the same domain's fields)."""
     criteria: list[CompiledCriterion] = []
     titles: dict[str, Text] = {}
     dumps: list[dict[str, Any]] = []
@@ -275,7 +289,7 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
         titles[method] = model.title
         dumps.append(model.model_dump(mode="json", by_alias=True, exclude_none=True))
         for i, c in enumerate(model.criteria):
-            cond = _build(c.when, lf, ("criteria", i, "when"))
+            cond = _build(c.when, lf, ("criteria", i, "when"), domain)
             criteria.append(
                 CompiledCriterion(
                     c.id,
@@ -293,7 +307,7 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
     dumps.append(wf.model.model_dump(mode="json", by_alias=True, exclude_none=True))
     warnings = []
     for i, w in enumerate(wf.model.warnings):
-        cond = _build(w.when, wf, ("warnings", i, "when"))
+        cond = _build(w.when, wf, ("warnings", i, "when"), domain)
         warnings.append(
             CompiledWarning(
                 w.code,
@@ -313,7 +327,7 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
         dumps.append(ff.model.model_dump(mode="json", by_alias=True, exclude_none=True))
         parameters = {name: p.days for name, p in ff.model.parameters.items()}
         for i, s in enumerate(ff.model.signals):
-            cond = _build(s.when, ff, ("signals", i, "when"), parameters)
+            cond = _build(s.when, ff, ("signals", i, "when"), domain, parameters)
             signals.append(
                 CompiledSignal(
                     s.code,
@@ -330,17 +344,22 @@ def compile_rules(loaded: LoadedRules) -> CompiledRules:
     read = set().union(*(fields_of(c.condition) for c in criteria))
     read |= {"complexity", "service_use"}
     warning_read = set().union(*(fields_of(w.condition) for w in warnings))
-    order = [*FIELDS, *DERIVED_FIELDS]
+    order = [*domain.fields, *domain.derived]
+    # the same rules over another domain are other rules (an at_least covers other values)
+    dumps.append({"domain": domain.describe()})
     return CompiledRules(
         directory=loaded.directory,
-        titles=titles,
+        titles=MappingProxyType(titles),
         criteria=tuple(criteria),
         warnings=tuple(warnings),
         fingerprint=_fingerprint(dumps),
         decision_fields=tuple(f for f in order if f in read),
         warning_fields=tuple(f for f in order if f in warning_read),
-        memo_fields=tuple(f for f in FIELDS if f in read | warning_read),
-        by_method={m: tuple(c for c in criteria if c.method == m) for m in METHODS},
+        result_fields=tuple(f for f in domain.fields if f in read | warning_read),
+        by_method=MappingProxyType(
+            {m: tuple(c for c in criteria if c.method == m) for m in METHODS}
+        ),
         signals=tuple(signals),
-        parameters=parameters,
+        parameters=MappingProxyType(parameters),
+        domain=domain,
     )

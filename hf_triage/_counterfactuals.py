@@ -19,6 +19,8 @@ rule set on that projection (in the rule set's own bounded memo, beside the engi
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,6 +54,36 @@ _UNKNOWN = "unknown"
 _MEMO_LIMIT = 50_000
 
 ChangeSet = tuple[tuple[str, Scalar, Scalar], ...]
+
+#: per live rule set, its memos (dropped with the rule set: the compiled rules stay immutable)
+_MEMOS: weakref.WeakKeyDictionary[CompiledRules, dict[str, dict[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_MEMOS_LOCK = threading.Lock()
+
+
+def _memo(rules: CompiledRules, name: str) -> dict[Any, Any]:
+    """The memo ``name`` of ``rules`` (bounded by its users at ``_MEMO_LIMIT``)."""
+    memos = _MEMOS.get(rules)
+    if memos is None:
+        with _MEMOS_LOCK:
+            memos = _MEMOS.setdefault(rules, {})
+    return memos.setdefault(name, {})
+
+
+def forget(rules: CompiledRules) -> None:
+    """Drop ``rules``' decision-support memos (benchmarks measure cold calls after it)."""
+    with _MEMOS_LOCK:
+        _MEMOS.pop(rules, None)
+
+
+def _read(rules: CompiledRules) -> tuple[str, ...]:
+    """The input fields the criteria read, in rule-set order (the projection's key)."""
+    found: tuple[str, ...] | None = _memo(rules, "read").get(None)
+    if found is None:
+        found = tuple(f for f in rules.decision_fields if f in FIELDS)
+        _memo(rules, "read")[None] = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +132,7 @@ def _decide(rules: CompiledRules, facts: Mapping[str, Scalar]) -> Decision | Non
     Memoised per rule set on the facts (always a projection here): searches for different
     assessments visit the same assignments, so a cohort pays for each one once.
     """
-    memo = rules.memo.setdefault("decision-support-decide", {})
+    memo = _memo(rules, "decision-support-decide")
     key = tuple(sorted(facts.items()))
     if key in memo:
         found: Decision | None = memo[key]
@@ -219,11 +251,11 @@ def next_questions_for(
 def _raw(rules: CompiledRules, facts: Mapping[str, Scalar], decision: Decision) -> _Raw:
     # every field the criteria read (an invariant one too, should a rule set read it) is in
     # the key; only the relevant ones are ever varied
-    read = tuple(f for f in rules.decision_fields if f in FIELDS)
+    read = _read(rules)
     projection = {f: facts[f] for f in read if facts.get(f) is not None}
     key = tuple(projection.get(f) for f in read)
     # a sub-memo in the rule set's memo: cleared with it, bounded on its own
-    memo = rules.memo.setdefault("decision-support", {})
+    memo = _memo(rules, "decision-support")
     raw = memo.get(key)
     if raw is None:
         options: tuple[tuple[str, tuple[ChangeSet, ...]], ...] = ()
@@ -317,18 +349,17 @@ def decision_support(
     Called once per cached result by the engine (``_engine.explain``); the language-free work
     is shared across languages and results through the projection memo.
     """
-    read = tuple(f for f in rules.decision_fields if f in FIELDS)
-    key = (lang, *(facts.get(f) for f in read))
-    # rendered texts are memoised too: the durable backend explains on every call
-    texts = rules.memo.setdefault("decision-support-texts", {})
-    rendered = texts.get(key)
-    if rendered is None:
-        rendered = _render(_raw(rules, facts, decision), lang)
-        if len(texts) >= _MEMO_LIMIT:
-            texts.clear()
-        texts[key] = rendered
-    cfs, borderline, questions = rendered
-    return cfs, borderline, questions, relied_on(rules, facts, decision)
+    key = (lang, *map(facts.get, _read(rules)))
+    # rendered texts are memoised too: every triage() fills its result from them
+    memo = _memo(rules, "decision-support-texts")
+    found: SupportParts | None = memo.get(key)
+    if found is None:
+        cfs, borderline, questions = _render(_raw(rules, facts, decision), lang)
+        found = (cfs, borderline, questions, relied_on(rules, facts, decision))
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = found
+    return found
 
 
 def _render(

@@ -11,23 +11,27 @@ and a municipality portfolio was given).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal
+
+from ._types import Scalar
 
 __all__ = [
     "CORE_FIELDS",
     "COURSE_FIELDS",
+    "DEFAULT_DOMAIN",
     "DERIVED_FIELDS",
     "DIMENSIONS",
     "FIELDS",
     "INVARIANT_FIELDS",
     "METHODS",
+    "Domain",
     "FieldSpec",
     "Scalar",
     "intensity",
 ]
-
-Scalar = str | int | bool
 
 #: intensity order, least to most intensive (CONTRACT.md "Reference semantics")
 METHODS: tuple[str, ...] = ("CTI", "ICM", "ACT")
@@ -273,3 +277,54 @@ _RANK = {m: i for i, m in enumerate(METHODS)}
 def intensity(method: str) -> int:
     """Rank of a method in the intensity order CTI < ICM < ACT."""
     return _RANK[method]
+
+
+@dataclass(frozen=True, eq=False)
+class Domain:
+    """The input domain a rule set is compiled against: part of the rule set and its fingerprint.
+
+    ``DEFAULT_DOMAIN`` is the assessment of CONTRACT.md; a benchmark or a test that needs more
+    fields builds its own with ``with_fields`` instead of changing the module tables.
+    """
+
+    #: assessment fields, in domain order
+    fields: Mapping[str, FieldSpec]
+    #: fields that exist only while warnings are evaluated
+    derived: Mapping[str, FieldSpec]
+    #: course facts (follow-up rules)
+    course: Mapping[str, FieldSpec]
+
+    def spec(self, name: str) -> FieldSpec:
+        """The spec of an assessment, derived or course field (in that order of precedence)."""
+        return self.fields.get(name) or self.derived.get(name) or self.course[name]
+
+    def with_fields(self, *specs: FieldSpec) -> Domain:
+        """A new domain with ``specs`` added to (or replacing) the assessment fields."""
+        fields = {**self.fields, **{s.name: s for s in specs}}
+        return Domain(MappingProxyType(fields), self.derived, self.course)
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Canonical data for the fingerprint: every field, its values, kind and order."""
+        return [
+            {
+                "group": group,
+                "name": s.name,
+                "values": list(s.values),
+                "kind": s.kind,
+                "monotone": s.monotone,
+            }
+            for group, table in (
+                ("assessment", self.fields),
+                ("derived", self.derived),
+                ("course", self.course),
+            )
+            for s in table.values()
+        ]
+
+
+#: the assessment domain of CONTRACT.md (the tables above, frozen)
+DEFAULT_DOMAIN = Domain(
+    MappingProxyType(dict(FIELDS)),
+    MappingProxyType(dict(DERIVED_FIELDS)),
+    MappingProxyType(dict(COURSE_FIELDS)),
+)

@@ -23,9 +23,10 @@ One evaluation asserts the facts as one durable fact, collects the names of the 
 actions ran (results come back only through action side effects), then retracts the fact, so
 working memory is empty between calls and memory stays flat. A fact no rule accepts raises
 ``MessageNotHandledException``: that simply means no rule holds. The method, partial
-assessments, reasons and texts are resolved by the builtin engine's ``decide`` (with the durable
-matcher) and ``explain``, so the result is the builtin one except ``engine == "durable"``. The
-"why not the other methods" texts are rendered by ``explain`` from the compiled predicates.
+assessments, reasons and texts are resolved by the shared ``_engine.decide`` (with the durable
+matcher, ``_types.Matcher``) and ``_explain.explain``, so the result is the builtin one except
+``engine == "durable"``. The "why not the other methods" texts are rendered by ``explain`` from
+the compiled predicates.
 
 Thread safety: durable_rules is not thread-safe here (rule actions report through shared
 lists; its host and C engine keep per-ruleset state without locks), so every use of durable in
@@ -46,11 +47,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._compile import All, CompiledRules, Cond, Facts, Not, Test
-from ._domain import METHODS, Scalar
-from ._engine import Decision, build, decide, explain, warning_facts
+from ._compile import All, CompiledRules, Cond, Not, Test
+from ._engine import outcome
 from ._exceptions import TriageError
+from ._explain import build, explain
 from ._models import Recommendation
+from ._types import Decision, Facts, Kind, Scalar
 
 __all__ = [
     "INSTALL_HINT",
@@ -200,6 +202,18 @@ class _Program:
         return set(self.fired)
 
 
+@dataclass
+class _DurableMatcher:
+    """The engine protocol (``_types.Matcher``) over durable_rules (call under ``_LOCK``)."""
+
+    runtime: _Runtime
+    program: _Program
+    name: str = "durable"
+
+    def holding(self, rules: CompiledRules, kind: Kind, facts: Facts) -> set[str]:
+        return self.program.holding(self.runtime, kind, facts)
+
+
 _runtime: _Runtime | None = None
 
 
@@ -265,23 +279,15 @@ def recommend_durable(
 def decide_durable(
     rules: CompiledRules, facts: Facts, offers: frozenset[str] | None
 ) -> tuple[Decision, list[str]]:
-    """The decision and the warning codes, matched by durable: ``_engine.decide`` with a
-    durable matcher, then the warnings as ``_engine.evaluate_warnings`` gives them."""
+    """The decision and the warning codes, matched by durable: ``_engine.outcome`` with the
+    durable matcher."""
     with _LOCK:
-        runtime, program = _program(rules)
+        return outcome(rules, facts, offers, _matcher(rules))
 
-        def matcher(rules: CompiledRules, full: Facts) -> tuple[str | None, list[str]]:
-            held = program.holding(runtime, "criteria", full)
-            for method in reversed(METHODS):
-                ids = [c.id for c in rules.by_method[method] if c.id in held]
-                if ids:
-                    return method, ids
-            return None, []
 
-        decision = decide(rules, facts, matcher)
-        derived = warning_facts(facts, decision.method, offers, decision.possible_methods[0])
-        raised = program.holding(runtime, "warnings", derived)
-    return decision, [w.code for w in rules.warnings if w.code in raised]
+def _matcher(rules: CompiledRules) -> _DurableMatcher:
+    """The durable matcher for ``rules`` (call under ``_LOCK``)."""
+    return _DurableMatcher(*_program(rules))
 
 
 def signal_codes_durable(rules: CompiledRules, facts: Facts) -> list[str]:

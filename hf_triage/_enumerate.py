@@ -14,7 +14,7 @@ from itertools import product
 from typing import Any
 
 from ._compile import DAYS_LIMIT, All, Any_, CompiledRules, Cond, Not, Test
-from ._domain import CORE_FIELDS, COURSE_FIELDS, FIELDS, Scalar
+from ._domain import CORE_FIELDS, Scalar
 
 __all__ = [
     "course_field_classes",
@@ -57,7 +57,7 @@ def field_classes(rules: CompiledRules, name: str) -> list[list[Scalar | None]]:
     """The values of ``name`` (``None`` = absent) grouped by the tests they pass."""
     tests = tests_by_field(rules).get(name, [])
     values: list[Scalar | None] = [None] if _absent_allowed(name) else []
-    values += list(FIELDS[name].values)
+    values += list(rules.domain.fields[name].values)
     return _group(values, tests)
 
 
@@ -96,7 +96,7 @@ def enumerate_domain(
     ``representatives_only=False`` every value is enumerated, not one per class.
     """
     read = set(tests_by_field(rules)) | set(CORE_FIELDS)
-    names = [f for f in FIELDS if f in (set(fields) if fields is not None else read)]
+    names = [f for f in rules.domain.fields if f in (set(fields) if fields is not None else read)]
     choices = []
     for name in names:
         classes = field_classes(rules, name)
@@ -127,7 +127,7 @@ def course_field_classes(
     day before it, which is every distinction an ``at_least``/``at_most`` test can make.
     """
     tests = tests if tests is not None else _signal_tests(rules).get(name, [])
-    spec = COURSE_FIELDS[name]
+    spec = rules.domain.course[name]
     values: list[Scalar | None] = [None]
     if spec.kind == "days":
         cuts = {0}
@@ -177,7 +177,7 @@ def _rest_consistent(state: Mapping[str, Scalar | None], has: Callable[[str], bo
 
 def course_states(rules: CompiledRules, fields: Iterable[str]) -> Iterator[dict[str, Scalar]]:
     """Every consistent course state over ``fields``, one representative per class."""
-    names = [f for f in COURSE_FIELDS if f in set(fields)]
+    names = [f for f in rules.domain.course if f in set(fields)]
     tests = _signal_tests(rules)
     choices = []
     for name in names:

@@ -6,13 +6,14 @@ policy editor sees everything to fix in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ._documents import parse_document, validate_document
-from ._domain import METHODS
+from ._domain import METHODS, FieldSpec
 from ._exceptions import RuleError
 from ._rulemodels import TAG_PREFIX, FollowupFile, MethodFile, WarningsFile
 from ._yaml import YamlDocument
@@ -75,7 +76,12 @@ def _tagged(part: Any) -> bool:
     return str(part).startswith(TAG_PREFIX)
 
 
-def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFile | None:
+def _load_file(
+    path: Path,
+    problems: list[str],
+    attempted: set[str],
+    fields: Mapping[str, FieldSpec] | None = None,
+) -> LoadedFile | None:
     parsed = parse_document(path, "file")
     problems.extend(parsed.problems)
     data = parsed.data
@@ -89,7 +95,7 @@ def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFi
         if "warnings" in data:
             attempted.add("warnings")
     model: type[MethodFile] | type[WarningsFile] | type[FollowupFile]
-    context = None
+    context: dict[str, Any] | None = None if fields is None else {"fields": fields}
     if isinstance(data, dict) and "method" in data:
         model = MethodFile
     elif isinstance(data, dict) and "warnings" in data:
@@ -114,8 +120,13 @@ def _load_file(path: Path, problems: list[str], attempted: set[str]) -> LoadedFi
     return None if validated is None else LoadedFile(path, validated, parsed.yaml)
 
 
-def load_rule_files(directory: str | Path) -> LoadedRules:
-    """Read and validate every rule file in ``directory``; raise one RuleError with all problems."""
+def load_rule_files(
+    directory: str | Path, fields: Mapping[str, FieldSpec] | None = None
+) -> LoadedRules:
+    """Read and validate every rule file in ``directory``; raise one RuleError with all problems.
+
+    ``fields`` (default: the assessment domain) are the fields conditions may read.
+    """
     root = Path(directory)
     if not root.is_dir():
         raise RuleError(f"{root}: not a rule directory (it should hold cti.yaml, icm.yaml, ...)")
@@ -130,7 +141,7 @@ def load_rule_files(directory: str | Path) -> LoadedRules:
     ]
     attempted: set[str] = set()  # methods (and "warnings") that some file tried to define
     for path in paths:
-        loaded = _load_file(path, problems, attempted)
+        loaded = _load_file(path, problems, attempted, fields)
         if loaded is None:
             continue
         if isinstance(loaded.model, MethodFile):

@@ -155,7 +155,7 @@ def attach_manifest(rules: CompiledRules) -> CompiledRules:
     manifest = load_manifest(rules.directory)
     if manifest is None:
         return rules
-    return replace(rules, version=manifest.version, memo={})
+    return replace(rules, version=manifest.version)
 
 
 def cited_source_ids(citation: str) -> list[str]:

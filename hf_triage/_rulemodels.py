@@ -102,10 +102,12 @@ def _domain(info: ValidationInfo) -> Mapping[str, FieldSpec]:
     follow-up file (the loader passes ``context={"domain": "course"}``)."""
     if info.context and info.context.get("domain") == "course":
         return COURSE_FIELDS
+    if info.context and info.context.get("fields") is not None:
+        # a rule set compiled against its own domain (``_domain.Domain``)
+        return ChainMap(info.context["fields"], DERIVED_FIELDS)
     return _ASSESSMENT_DOMAIN
 
 
-#: a live view: fields added to the domain later (e.g. by a benchmark) are seen
 _ASSESSMENT_DOMAIN: Mapping[str, FieldSpec] = ChainMap(FIELDS, DERIVED_FIELDS)
 
 

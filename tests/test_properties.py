@@ -419,7 +419,7 @@ def test_warnings_exactly_as_contract_table(flat: dict[str, Any], m: Any) -> Non
 
 @functools.cache
 def fresh_rules() -> Any:
-    """A second, independently loaded copy of the shipped rules (its own memo)."""
+    """A second, independently loaded copy of the shipped rules (its own decision table)."""
     return load_rules(default_rules().directory)
 
 
@@ -438,7 +438,7 @@ def test_deterministic(flat: dict[str, Any], m: Any, rnd: Any) -> None:
     items = list(nest(flat).items())
     rnd.shuffle(items)
     assert triage(dict(items), municipality=m) == first
-    # a freshly loaded rule set (cold memo) gives the same result, same fingerprint
+    # a freshly loaded rule set (empty table) gives the same result, same fingerprint
     assert triage(nest(flat), municipality=m, rules=fresh_rules()) == first
 
 

@@ -87,13 +87,13 @@ def test_serve_with_two_workers_tokens_and_a_clean_access_log() -> None:
     assert "Traceback" not in text
 
 
-def test_serve_refuses_archive_and_bad_rules(tmp_path: Path) -> None:
+def test_serve_refuses_an_empty_archive_and_bad_rules(tmp_path: Path) -> None:
     run = [sys.executable, "-m", "hf_triage.cli", "serve"]
     archive = subprocess.run(
         [*run, "--archive", str(tmp_path)], capture_output=True, text=True, timeout=60
     )
     assert archive.returncode == 2
-    assert "not yet supported" in archive.stderr and "Traceback" not in archive.stderr
+    assert "no rule set is in force" in archive.stderr and "Traceback" not in archive.stderr
     (tmp_path / "cti.yaml").write_text("method: CTI\ncriteria: [\n")
     rules = subprocess.run(
         [*run, "--rules", str(tmp_path)], capture_output=True, text=True, timeout=60

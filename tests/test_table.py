@@ -1,0 +1,252 @@
+"""The decision table gives exactly what the condition trees give, and memory stays flat.
+
+The builtin engine answers ``triage()`` from a table over value classes (``_table``). These
+tests compare it with ``_engine.recommend_direct`` — the condition trees evaluated afresh, with
+the texts rendered for the very assessment — over the whole enumerated domain (every tuple of
+classes), for the shipped rules and for generated rule sets. Each table entry is filled by one
+member of its class and then asked with another, so a wrong grouping of values shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rulegen import domain_with, generate, generate_small
+
+from hf_triage import Assessment, load_rules, triage
+from hf_triage._api import _facts
+from hf_triage._compile import CompiledRules, to_predicate
+from hf_triage._domain import DEFAULT_DOMAIN, FieldSpec
+from hf_triage._engine import decide, recommend_direct
+from hf_triage._enumerate import tests_of as conditions_tests
+from hf_triage._enumerate import to_assessment
+from hf_triage._exceptions import RuleError
+from hf_triage._load import default_rules_dir
+from hf_triage._table import TABLES, DecisionTable, value_classes
+
+OFFERS: tuple[frozenset[str] | None, ...] = (
+    None,
+    frozenset({"CTI", "ICM", "ACT"}),
+    frozenset(),
+    frozenset({"CTI"}),
+)
+
+
+def class_tuples(rules: CompiledRules, pick: int) -> list[dict[str, Any]]:
+    """One flat assessment per tuple of classes; ``pick`` chooses the member (0 first, -1 last)."""
+    names = list(rules.result_fields)
+    choices = [[c[pick] for c in value_classes(rules, n)] for n in names]
+    result = []
+    for combo in itertools.product(*choices):
+        flat = dict(zip(names, combo, strict=True))
+        if flat.get("support_duration") is None:
+            flat["support_duration"] = "unknown"  # what validation fills in
+        result.append({k: v for k, v in flat.items() if v is not None})
+    return result
+
+
+def assert_table_equals_trees(rules: CompiledRules, langs: tuple[str, ...] = ("da",)) -> int:
+    """Fill the table with the last member of each class, then compare on the first members."""
+    table = TABLES.table(rules)
+    fill = class_tuples(rules, -1)
+    ask = class_tuples(rules, 0)
+    assert len(fill) == len(ask) == table.size
+    compared = 0
+    for facts in fill:
+        for lang in langs:
+            try:
+                TABLES.recommend(rules, facts, None, lang)
+            except RuleError:
+                continue
+    for facts in ask:
+        for offers in OFFERS:
+            for lang in langs:
+                try:
+                    expected = recommend_direct(rules, facts, offers, lang)
+                except RuleError as exc:
+                    with pytest.raises(RuleError) as got:
+                        TABLES.recommend(rules, facts, offers, lang)
+                    assert str(got.value) == str(exc)
+                    continue
+                got_rec = TABLES.recommend(rules, facts, offers, lang)
+                assert got_rec == expected, facts
+                compared += 1
+    assert len(table.entries) <= table.size
+    return compared
+
+
+def test_shipped_table_equals_condition_trees_over_whole_domain() -> None:
+    rules = load_rules(default_rules_dir())
+    compared = assert_table_equals_trees(rules, ("da", "en"))
+    assert compared == len(OFFERS) * 2 * TABLES.table(rules).size
+
+
+def test_shipped_table_has_the_documented_number_of_classes() -> None:
+    # the shipped rules distinguish 6,144 tuples of value classes (issue 15)
+    assert TABLES.table(load_rules(default_rules_dir())).size == 6144
+
+
+GENERATED_FIELDS = [
+    "complexity",
+    "service_use",
+    "support_duration",
+    "dimensions.housing",
+    "extra_1",
+    "extra_2",
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_generated_table_equals_condition_trees(tmp_path: Path, seed: int) -> None:
+    domain = domain_with(2, levels=3)
+    directory = generate_small(tmp_path / "rules", seed, domain, GENERATED_FIELDS)
+    rules = load_rules(directory, domain=domain)
+    assert assert_table_equals_trees(rules, ("da", "en")) > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_value_gives_what_the_trees_give(data: st.DataObject) -> None:
+    """Raw values (not class representatives), partial assessments, both languages."""
+    rules = _SHIPPED
+    flat: dict[str, Any] = {}
+    for name, spec in DEFAULT_DOMAIN.fields.items():
+        value = data.draw(st.sampled_from([None, *spec.values]), label=name)
+        if value is not None:
+            flat[name] = value
+    offers = data.draw(st.sampled_from(OFFERS), label="offers")
+    lang = data.draw(st.sampled_from(["da", "en"]), label="lang")
+    facts = _facts(to_assessment(flat))
+    municipality = None if offers is None else {"offers": sorted(offers)}
+    got = triage(to_assessment(flat), rules=rules, municipality=municipality, lang=lang)
+    assert got == recommend_direct(rules, facts, offers, lang)
+
+
+_SHIPPED = load_rules(default_rules_dir())
+
+
+def test_table_memory_is_bounded_by_the_classes_not_the_citizens() -> None:
+    rules = load_rules(default_rules_dir())
+    table = TABLES.table(rules)
+    names = list(DEFAULT_DOMAIN.fields)
+    # far more distinct assessments than table entries: every value of 7 fields
+    grid = itertools.product(
+        *(DEFAULT_DOMAIN.fields[n].values for n in names[:4]),
+        range(5),
+        range(5),
+        range(5),
+    )
+    count = 0
+    for combo in grid:
+        a = to_assessment(dict(zip([*names[:4], *names[5:8]], combo, strict=True)))
+        triage(a, rules=rules)
+        count += 1
+    assert count > len(table.entries)
+    assert len(table.entries) <= table.size
+    # the "why not" texts quote answers: at most a bounded number per entry and language
+    for part in table.parts.values():
+        for texts in part.texts.values():
+            assert len(texts.by_answers) <= 64
+
+
+def test_compiled_rules_are_immutable_and_hold_no_memo() -> None:
+    rules = load_rules(default_rules_dir())
+    assert not hasattr(rules, "memo")
+    triage({"complexity": "mild", "service_use": "significant"}, rules=rules)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rules.fingerprint = "x"  # type: ignore[misc]
+    assert all(not isinstance(getattr(rules, f.name), dict) for f in dataclasses.fields(rules))
+
+
+def test_table_lives_with_its_rule_set() -> None:
+    import gc
+
+    rules = load_rules(default_rules_dir())
+    triage({"complexity": "mild", "service_use": "significant"}, rules=rules)
+    load_rules(default_rules_dir())  # another rule set becomes "last used"
+    triage({"complexity": "mild", "service_use": "significant"}, rules=_SHIPPED)
+    before = len(TABLES._tables)
+    del rules
+    gc.collect()
+    assert len(TABLES._tables) == before - 1
+
+
+def test_domain_is_part_of_rules_and_fingerprint() -> None:
+    shipped = load_rules(default_rules_dir())
+    wider = DEFAULT_DOMAIN.with_fields(FieldSpec("extra_1", (0, 1), "ordinal"))
+    other = load_rules(default_rules_dir(), domain=wider)
+    assert shipped.domain is DEFAULT_DOMAIN
+    assert other.domain is wider
+    assert other.fingerprint != shipped.fingerprint
+    assert load_rules(default_rules_dir()).fingerprint == shipped.fingerprint
+    # building a domain never changes the shipped one
+    assert "extra_1" not in DEFAULT_DOMAIN.fields
+
+
+def test_rules_reading_a_field_of_another_domain_are_refused(tmp_path: Path) -> None:
+    directory = generate(tmp_path / "rules", 1, domain_with(1), fields=["extra_1"], criteria=1)
+    with pytest.raises(RuleError, match="extra_1"):
+        load_rules(directory)
+    assert load_rules(directory, domain=domain_with(1)).domain.fields["extra_1"]
+
+
+def test_one_condition_interpreter() -> None:
+    """``_compile.evaluate`` is gone: ``to_predicate`` is the only interpreter."""
+    import hf_triage._compile as compile_module
+
+    assert not hasattr(compile_module, "evaluate")
+    rules = _SHIPPED
+    for c in rules.criteria:
+        assert all(to_predicate(t)({}) is False for t in conditions_tests(c.condition))
+
+
+def test_decide_keeps_its_meaning() -> None:
+    """``_engine.decide(rules, facts)``: the method part the counterfactuals build on."""
+    decision = decide(_SHIPPED, {"complexity": "severe", "support_duration": "unknown"})
+    assert decision.method is None
+    assert decision.possible_methods == ("ICM", "ACT")
+    assert decision.missing == ("service_use",)
+    full = decide(_SHIPPED, _facts({"complexity": "mild", "service_use": "significant"}))
+    assert full.method == "CTI" and full.reason_ids
+
+
+def test_assessment_model_uses_the_table_too() -> None:
+    a = {"complexity": "moderate", "service_use": "minimal", "dimensions": {"housing": 2}}
+    assert triage(Assessment.model_validate(a)) == triage(a)
+    table: DecisionTable = TABLES.table(_SHIPPED)
+    assert table.index(_facts(a)) == table.index(_facts({**a, "dimensions": {"housing": 3}}))
+
+
+_ODD_VALUES = st.sampled_from([None, True, False, 0, 1, 3, 4, 7, 1.0, "1", "mild", "x", [], {}])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [n for n in DEFAULT_DOMAIN.fields if "." not in n] + ["dimensions", "other"]
+        ),
+        _ODD_VALUES
+        | st.sampled_from([v for s in DEFAULT_DOMAIN.fields.values() for v in s.values])
+        | st.dictionaries(st.sampled_from(["mental_health", "housing", "mood"]), _ODD_VALUES),
+    )
+)
+def test_one_pass_validation_accepts_exactly_what_validation_accepts(data: dict[str, Any]) -> None:
+    """``Tables.index_mapping`` (validation and table index in one pass) never accepts what
+    ``validate_mapping`` refuses, and gives the same facts and index when it accepts."""
+    from hf_triage._models import validate_mapping
+
+    found = TABLES.index_mapping(_SHIPPED, data)
+    facts, problems = validate_mapping(data)
+    if found is None:
+        return
+    table, index, flat = found
+    assert not problems
+    assert flat == facts
+    assert index == table.index(facts)
