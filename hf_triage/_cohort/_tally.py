@@ -219,13 +219,15 @@ def tally_records(
             "decisions as a column name needs a DataFrame; with triage_many results, give a "
             "list in row order or a mapping of citizen id to DecisionRecord"
         )
-    given_decisions = _decisions_by_row(decisions, None)
+    if decisions is not None and not isinstance(decisions, Mapping):
+        results = list(results)  # to check one decision a row before counting
+    given_decisions = _decisions_by_row(
+        decisions, len(results) if isinstance(results, list) else None
+    )
     tally = Tally()
     if given_decisions is not None:
         tally.decisions = Counter()
-    seen = 0
     for i, item in enumerate(results):
-        seen = i + 1
         if isinstance(item, BatchResult):
             rec, error = item.recommendation, item.error
             citizen = item.citizen_id if item.citizen_id is not None else str(item.index)
@@ -264,11 +266,6 @@ def tally_records(
         )
         if key is not None:
             tally.undecided_citizens.append((citizen, *key))
-    if isinstance(given_decisions, list) and len(given_decisions) != seen:
-        raise TriageError(
-            f"decisions: {len(given_decisions)} given for {seen} rows; give one per row (None "
-            "where there is no decision), or a mapping of citizen id to DecisionRecord"
-        )
     return tally
 
 
