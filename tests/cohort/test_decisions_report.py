@@ -212,7 +212,7 @@ def test_bad_decisions_and_groups_are_refused_with_the_place_and_what_is_allowed
         cohort_report(triage_many(cohort.to_dict("records")), decisions=decisions[:2])
     with pytest.raises(TriageError, match="no column 'nope'"):
         cohort_report(results, decisions="nope")
-    with pytest.raises(TriageError, match="groups: the frame has no column 'age'.*band"):
+    with pytest.raises(TriageError, match=r"groups: the frame has no column 'age'.*band"):
         cohort_report(results, groups=("age",))
     with pytest.raises(TriageError, match="groups are columns"):
         cohort_report(triage_many(cohort.head(3).to_dict("records")), groups=("band",))
