@@ -128,7 +128,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_given": "(ikke oplyst)",
         "below_need": "Under behov",
         "suppressed": (
-            "Grupper med færre end {k} borgere vises ikke og nævnes ikke ({n} grupper), så en "
+            "Grupper med færre end {k} borgere vises ikke og nævnes ikke (her {n}), så en "
             "lille gruppe ikke peger en person ud."
         ),
         "groups_note": (
@@ -230,7 +230,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_given": "(not given)",
         "below_need": "Below need",
         "suppressed": (
-            "Groups with fewer than {k} citizens are neither shown nor named ({n} groups), so "
+            "Groups with fewer than {k} citizens are neither shown nor named (here {n}), so "
             "that a small group does not point out a person."
         ),
         "groups_note": (
@@ -398,7 +398,7 @@ def decisions_text(summary: DecisionSummary, t: dict[str, str], lang: str) -> li
     if summary.reasons:
         out += ["", "  " + t["reasons_h"]]
         for line in summary.reasons:
-            source = f" ({line.source})" if line.source else ""
+            source = f" [{line.source}]" if line.source else ""
             out.append(
                 f"  {line.decisions:>7}  {line.code}: {line.text(lang)}{source}"
                 f" — {t['deviating'].lower()}: {line.deviating}"
