@@ -10,10 +10,12 @@ is something to look at.
 ``GroupView``: for grouping columns the municipality chooses (age band, gender, ...), the
 distribution of recommendations, undecided results and deviations per group. Groups of fewer
 than ``MIN_GROUP`` citizens are suppressed — neither shown nor named — so that a small group
-does not point out a person. Differences between groups are a question to examine, not proof
-of unequal treatment; they are worth watching from the start, since the audits of VI-SPDAT (a
-North American triage tool; outside the seeds) found differences by group only after years
-of use.
+does not point out a person; when the suppressed groups of a column add up to fewer than
+``MIN_GROUP``, the next-smallest group is suppressed too, since the total minus the shown
+groups would otherwise give them away. Differences between groups are a question to examine,
+not proof of unequal treatment; they are worth watching from the start, since the audits of
+VI-SPDAT (a North American triage tool; outside the seeds) found differences by group only
+after years of use.
 
 Only counts: everything comes from the one ``Tally``.
 """
@@ -200,13 +202,28 @@ class GroupLine:
         }
 
 
+def _hidden(sizes: dict[str, int]) -> set[str]:
+    """The groups not shown: those under MIN_GROUP citizens and — when these add up to fewer
+    than MIN_GROUP, so that the total minus the shown groups would give a small group away —
+    the next-smallest groups too, until the hidden ones together hold at least MIN_GROUP
+    (secondary suppression)."""
+    hidden = {v for v, n in sizes.items() if n < MIN_GROUP}
+    if not hidden:
+        return hidden
+    rest = sorted((n, v) for v, n in sizes.items() if v not in hidden)
+    while sum(sizes[v] for v in hidden) < MIN_GROUP and rest:
+        hidden.add(rest.pop(0)[1])
+    return hidden
+
+
 @dataclass(frozen=True)
 class GroupView:
     """Recommendations, undecided results and deviations per group, small groups suppressed."""
 
     columns: tuple[str, ...]
     lines: tuple[GroupLine, ...]
-    #: column -> groups suppressed (fewer than MIN_GROUP citizens); neither named nor counted
+    #: column -> groups suppressed (fewer than MIN_GROUP citizens, and the next-smallest when
+    #: the suppressed ones add up to fewer than MIN_GROUP); neither named nor counted
     suppressed: dict[str, int]
     #: whether decisions were given (else the deviation columns are empty)
     has_decisions: bool
@@ -236,11 +253,13 @@ class GroupView:
         for column in columns:
             # groups in the order of their values, the blank ("not given") last
             values = sorted((v for c, v in cells if c == column), key=lambda v: (v == NOT_GIVEN, v))
+            sizes = {v: sum(cells[(column, v)].values()) for v in values}
+            hidden = _hidden(sizes)
+            suppressed[column] = len(hidden)
             for value in values:
                 counted = cells[(column, value)]
-                citizens = sum(counted.values())
-                if citizens < MIN_GROUP:
-                    suppressed[column] += 1
+                citizens = sizes[value]
+                if value in hidden:
                     continue
                 methods = {
                     label: sum(n for (lab, _), n in counted.items() if lab == label)

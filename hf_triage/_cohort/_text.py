@@ -128,8 +128,9 @@ LABELS: dict[str, dict[str, str]] = {
         "not_given": "(ikke oplyst)",
         "below_need": "Under behov",
         "suppressed": (
-            "Grupper med færre end {k} borgere vises ikke og nævnes ikke (her {n}), så en "
-            "lille gruppe ikke peger en person ud."
+            "Grupper med færre end {k} borgere vises ikke og nævnes ikke, så en lille gruppe "
+            "ikke peger en person ud; giver de skjulte grupper tilsammen færre end {k}, skjules "
+            "også den næstmindste, så de ikke kan regnes ud af totalen (skjult her: {n})."
         ),
         "groups_note": (
             "Forskelle mellem grupper er et spørgsmål at undersøge, ikke et bevis på "
@@ -230,8 +231,10 @@ LABELS: dict[str, dict[str, str]] = {
         "not_given": "(not given)",
         "below_need": "Below need",
         "suppressed": (
-            "Groups with fewer than {k} citizens are neither shown nor named (here {n}), so "
-            "that a small group does not point out a person."
+            "Groups with fewer than {k} citizens are neither shown nor named, so that a small "
+            "group does not point out a person; when the hidden groups add up to fewer than "
+            "{k}, the next-smallest is hidden too, so that they cannot be worked out from the "
+            "total (hidden here: {n})."
         ),
         "groups_note": (
             "Differences between groups are a question to examine, not proof of unequal "

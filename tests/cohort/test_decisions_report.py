@@ -31,10 +31,12 @@ ROWS = 150
 @pytest.fixture(scope="module")
 def cohort() -> Any:
     frame = pd.read_csv(EXAMPLE_COHORT, dtype=str, keep_default_na=False).head(ROWS).copy()
-    # a group column: A (70), B (60), C (16), D (4: too small to show), blank (0 here)
-    frame["band"] = ["A"] * 70 + ["B"] * 60 + ["C"] * 16 + ["D"] * 4
+    # band: A (70), B (60), C (14), D and E (3 each: too small, but 6 together)
+    frame["band"] = ["A"] * 70 + ["B"] * 60 + ["C"] * 14 + ["D"] * 3 + ["E"] * 3
+    # sex: three blanks ("not given": too small, and alone under 5, so the next-smallest, f,
+    # is hidden too: else m's count and the total would give the blanks away)
     frame["sex"] = ["f" if i % 4 == 0 else "m" for i in range(ROWS)]
-    frame.loc[frame.index[:3], "sex"] = ""  # three blanks: "not given", suppressed (< 5)
+    frame.loc[frame.index[:3], "sex"] = ""
     return frame
 
 
@@ -130,8 +132,8 @@ def test_groups_show_recommendations_undecided_and_deviations_and_suppress_small
     view = report.to_dict()["groups"]
     assert view["min_group"] == 5
     shown = {(g["column"], g["value"]) for g in view["groups"]}
-    assert shown == {("band", "A"), ("band", "B"), ("band", "C"), ("sex", "f"), ("sex", "m")}
-    assert view["suppressed"] == {"band": 1, "sex": 1}
+    assert shown == {("band", "A"), ("band", "B"), ("band", "C"), ("sex", "m")}
+    assert view["suppressed"] == {"band": 2, "sex": 2}
     assessed = results["error"].isna()
     for g in view["groups"]:
         rows = (results[g["column"]] == g["value"]) & assessed
@@ -148,12 +150,32 @@ def test_groups_show_recommendations_undecided_and_deviations_and_suppress_small
         html = report.to_html(lang, charts=False)
         for rendering in (text, html):
             assert "band" in rendering
-            assert "\n  D " not in rendering and "<td>D</td>" not in html
+            for hidden in ("D", "E", "f"):
+                assert f"\n  {hidden} " not in rendering and f"<td>{hidden}</td>" not in html
         assert "5" in text
     assert "Grupper med færre end 5 borgere" in report.to_text("da")
     assert "Groups with fewer than 5 citizens" in report.to_text("en")
-    assert "<td>D</td>" not in report.to_html(charts=False)
-    assert '"D"' not in report.to_json()
+    assert '"D"' not in report.to_json() and '"f"' not in report.to_json()
+
+
+@pytest.mark.parametrize(
+    ("sizes", "hidden"),
+    [
+        ({"a": 10, "b": 20}, set()),
+        ({"a": 10, "b": 20, "c": 4}, {"c", "a"}),
+        ({"a": 10, "b": 20, "c": 3, "d": 2}, {"c", "d"}),
+        ({"a": 3, "b": 1}, {"a", "b"}),
+        ({"a": 5, "b": 5}, set()),
+    ],
+)
+def test_small_groups_and_what_would_give_them_away_are_hidden(
+    sizes: dict[str, int], hidden: set[str]
+) -> None:
+    from hf_triage._cohort._deviations import _hidden
+
+    got = _hidden(sizes)
+    assert got == hidden
+    assert not got or sum(sizes[v] for v in got) >= 5 or got == set(sizes)
 
 
 def test_a_blank_group_value_is_a_group_of_its_own_shown_last() -> None:
