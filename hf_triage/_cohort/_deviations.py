@@ -92,6 +92,9 @@ class DecisionSummary:
     #: (recommended label, reason code) -> deviating decisions
     method_reasons: dict[tuple[str, str], int]
     reasons: tuple[ReasonLine, ...]
+    #: decisions answering a recommendation of another rule set than the cohort's (each is
+    #: counted against the recommendation it answers); 0 when the cohort's is not known
+    other_ruleset: int = 0
 
     def by_method(self) -> list[tuple[str, int, int]]:
         """(recommended label, decisions, deviating) for each label with decisions, in order."""
@@ -114,6 +117,7 @@ class DecisionSummary:
             "below_need": self.below_need,
             "above_need": self.above_need,
             "not_offered": self.not_offered,
+            "other_ruleset": self.other_ruleset,
             "by_method": [
                 {"recommended": r, "decisions": n, "deviating": d} for r, n, d in self.by_method()
             ],
@@ -129,7 +133,9 @@ class DecisionSummary:
         }
 
     @classmethod
-    def from_counts(cls, counts: Counter[Decided]) -> DecisionSummary:
+    def from_counts(
+        cls, counts: Counter[Decided], fingerprint: str | None = None
+    ) -> DecisionSummary:
         from .._decision import decision_reasons
 
         known = {r.code: r for r in decision_reasons()}
@@ -167,6 +173,9 @@ class DecisionSummary:
             pairs=dict(pairs),
             method_reasons=dict(method_reasons),
             reasons=tuple(reasons),
+            other_ruleset=0
+            if not fingerprint
+            else sum(n for d, n in counts.items() if d.ruleset_fingerprint != fingerprint),
         )
 
 

@@ -135,6 +135,9 @@ def _decisions(summary: DecisionSummary, t: dict[str, str], lang: str) -> dict[s
         "not_offered": t["decisions_not_offered"].format(n=summary.not_offered)
         if summary.not_offered
         else "",
+        "other_ruleset": t["other_ruleset"].format(n=summary.other_ruleset)
+        if summary.other_ruleset
+        else "",
         "by_method": [
             [t.get(label, label), n, dev, percent(dev, n)] for label, n, dev in summary.by_method()
         ],

@@ -290,7 +290,9 @@ def _build(
         has_profile=profile is not None,
         ruleset_fingerprint=tally.fingerprint,
         lang=lang,
-        decisions=None if tally.decisions is None else DecisionSummary.from_counts(tally.decisions),
+        decisions=None
+        if tally.decisions is None
+        else DecisionSummary.from_counts(tally.decisions, tally.fingerprint),
         groups=None
         if tally.grouped is None
         else GroupView.from_counts(groups, tally.grouped, tally.decisions is not None),

@@ -48,6 +48,8 @@ class Decided:
     deviates: bool
     reason: str | None
     flags: tuple[str, ...]
+    #: the rule set the answered recommendation came from
+    ruleset_fingerprint: str = ""
 
     @property
     def state(self) -> str:
@@ -92,6 +94,7 @@ def decided_of(value: object, where: str) -> Decided | None:
         deviates=record.deviates,
         reason=record.reason,
         flags=tuple(record.flags),
+        ruleset_fingerprint=record.ruleset_fingerprint,
     )
 
 

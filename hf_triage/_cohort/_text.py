@@ -112,6 +112,10 @@ LABELS: dict[str, dict[str, str]] = {
             "{n} afgørelser afviger, fordi den anbefalede metode ikke tilbydes: et hul i "
             "indsatsviften, der skal lukkes (000 «1 Indsatsvifte»)."
         ),
+        "other_ruleset": (
+            "{n} afgørelser svarer på en anbefaling fra et andet regelsæt end kohortens; de "
+            "tælles mod den anbefaling, de svarer på."
+        ),
         "decided": "Afgjort",
         "decisions": "Afgørelser",
         "deviating": "Afviger",
@@ -214,6 +218,10 @@ LABELS: dict[str, dict[str, str]] = {
         "decisions_not_offered": (
             "{n} decisions differ because the recommended method is not offered: a gap in the "
             "portfolio to close (000 «1 Indsatsvifte»)."
+        ),
+        "other_ruleset": (
+            "{n} decisions answer a recommendation of another rule set than the cohort's; they "
+            "are counted against the recommendation they answer."
         ),
         "decided": "Decided",
         "decisions": "Decisions",
@@ -390,6 +398,8 @@ def decisions_text(summary: DecisionSummary, t: dict[str, str], lang: str) -> li
     )
     if summary.not_offered:
         out.append("  ⚠ " + t["decisions_not_offered"].format(n=summary.not_offered))
+    if summary.other_ruleset:
+        out.append("  " + t["other_ruleset"].format(n=summary.other_ruleset))
     if summary.pairs:
         out.append("")
         out.append(f"  {t['recommended']:<12} {t['decisions']:>11} {t['deviating']:>8}")

@@ -279,3 +279,45 @@ def test_batch_takes_decisions_and_groups(
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "age" in result.output
+
+
+def test_decisions_on_another_rule_set_are_counted_and_said(
+    decided: tuple[Any, list[DecisionRecord | None]],
+) -> None:
+    results, decisions = decided
+    moved = [
+        d.model_copy(update={"ruleset_fingerprint": "sha256:" + "0" * 64})
+        if d is not None and i < 30
+        else d
+        for i, d in enumerate(decisions)
+    ]
+    report = cohort_report(results, decisions=moved)
+    n = sum(d is not None for d in moved[:30])
+    assert report.decisions is not None and report.decisions.other_ruleset == n > 0
+    assert f"{n} decisions answer a recommendation of another rule set" in report.to_text("en")
+    assert f"{n} afgørelser svarer på en anbefaling fra et andet regelsæt" in report.to_text("da")
+    assert cohort_report(results, decisions=decisions).to_dict()["decisions"]["other_ruleset"] == 0
+
+
+def test_a_polars_frame_with_a_column_of_json_records_and_groups() -> None:
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(
+        {
+            "citizen_id": [f"c{i}" for i in range(6)],
+            "complexity": ["severe"] * 6,
+            "service_use": ["minimal"] * 6,
+            "sex": ["m"] * 6,
+        }
+    )
+    results = triage_frame(frame)
+    rec = triage_many([{"complexity": "severe", "service_use": "minimal"}])[0].recommendation
+    assert rec is not None and rec.method == "ACT"
+    record = record_decision(rec, "ICM", reason="citizen-wish")
+    results = results.with_columns(
+        pl.Series("decision", [record.model_dump_json()] * 2 + [None] * 4)
+    )
+    report = cohort_report(results, decisions="decision", groups=["sex"])
+    assert report.decisions is not None and report.decisions.deviating == 2
+    assert report.groups is not None
+    (line,) = report.groups.lines
+    assert (line.citizens, line.decisions, line.deviating) == (6, 2, 2)
