@@ -299,8 +299,8 @@ def read_decisions(source: str | Path) -> dict[str, Any]:
     """Decision records from a JSON lines file, by citizen id (for ``cohort_report``).
 
     One line a decision: ``{"citizen_id": "B0001", "decision": {...}}``, the record as
-    ``hf-triage decide --json`` prints it. Raises ``DecisionError`` naming the file and line
-    (never the record's content: it is about a citizen).
+    ``hf-triage decide --json`` prints it, on one line. Raises ``DecisionError`` naming the
+    file and line (never the record's content: it is about a citizen).
     """
     from .._decision import DecisionError
     from .._documents import Unreadable, open_text, source_name

@@ -41,8 +41,9 @@ def batch(
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--decisions",
-            help="Decision records (JSON lines: citizen_id and decision, as 'hf-triage decide "
-            "--json' prints it): the report shows how often and why decisions differ.",
+            help="Decision records (JSON lines: citizen_id and decision, the record 'hf-triage "
+            "decide --json' prints, on one line): the report shows how often and why "
+            "decisions differ.",
         ),
     ] = None,
     groups: Annotated[
