@@ -21,6 +21,12 @@ representative; its assumptions are:
   warn against (000 «1 Indsatsvifte»). It does not depend on the rules.
 * Three rows carry typing errors ("moderat", a score of 5, consent "ja") to show how a bad
   row is reported without stopping the batch.
+* ``age_band`` and ``gender`` are optional grouping columns for the fairness view of the cohort
+  report (``groups=("age_band", "gender")``). Their shares are illustrative, roughly as in
+  VIVE's 2022 count (outside the seeds: about four in five are men); they are drawn from a
+  second generator after everything else, so the other columns and rows stay as they were,
+  and they do not depend on the other answers. A few ``other`` genders and blanks make groups
+  too small to show (the report suppresses groups under 5 citizens).
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ COLUMNS = (
     "consent",
     "proposed_method",
     "assigned_method",
+    "age_band",
+    "gender",
 )
 
 # VIVE 2022 count (outside the seeds): diagnosis and substance use, both, one, neither
@@ -67,6 +75,17 @@ SITUATIONS = (
     ("eviction_risk", 0.12),
     ("other", 0.10),
 )
+# illustrative shares (outside the seeds), see the docstring
+AGE_BANDS = (
+    ("18-24", 0.13),
+    ("25-29", 0.11),
+    ("30-39", 0.22),
+    ("40-49", 0.21),
+    ("50-59", 0.21),
+    ("60+", 0.11),
+    ("", 0.01),
+)
+GENDERS = (("male", 0.787), ("female", 0.2), ("other", 0.003), ("", 0.01))
 SERVICE_USE = {  # P(significant, partial, minimal | complexity)
     "mild": (0.75, 0.20, 0.05),
     "moderate": (0.30, 0.50, 0.20),
@@ -134,6 +153,11 @@ def make_cohort(n: int, seed: int) -> list[dict[str, str]]:
     typos = (("complexity", "moderat"), ("dimensions.network", "5"), ("consent", "ja"))
     for (column, value), row in zip(typos, rng.sample(rows, len(typos)), strict=True):
         row[column] = value
+    # the grouping columns from a generator of their own: the columns above stay as they were
+    groups = random.Random(f"{seed}-groups")  # noqa: S311 - synthetic
+    for row in rows:
+        row["age_band"] = pick(groups, AGE_BANDS)
+        row["gender"] = pick(groups, GENDERS)
     return rows
 
 

@@ -12,9 +12,10 @@ from .._domain import METHODS, intensity
 from .._templates import render
 from ._charts import plot_methods, plot_staffing, png_base64
 from ._tally import UNDECIDED
-from ._text import LABELS, SHOWN, fields, fte, recommended_labels
+from ._text import LABELS, SHOWN, fields, fte, group_value, percent, recommended_labels
 
 if TYPE_CHECKING:
+    from ._deviations import DecisionSummary, GroupView
     from ._diff import RulesDiff
     from ._report import CohortReport
 
@@ -115,7 +116,75 @@ def report_html(report: CohortReport, lang: str, *, charts: bool, full_document:
         context["cti_default"] = (
             t["cti_default"].format(n=report.cti_default_start) if report.cti_default_start else ""
         )
+    context["decisions"] = (
+        None if report.decisions is None else _decisions(report.decisions, t, lang)
+    )
+    context["groups"] = None if report.groups is None else _groups(report.groups, t)
     return render("report.html.j2", **context)
+
+
+def _decisions(summary: DecisionSummary, t: dict[str, str], lang: str) -> dict[str, Any]:
+    """What the decisions section shows: the same words as the text rendering."""
+    return {
+        "line": t["decisions_line"].format(
+            n=summary.decisions,
+            dev=summary.deviating,
+            below=summary.below_need,
+            above=summary.above_need,
+        ),
+        "not_offered": t["decisions_not_offered"].format(n=summary.not_offered)
+        if summary.not_offered
+        else "",
+        "other_ruleset": t["other_ruleset"].format(n=summary.other_ruleset)
+        if summary.other_ruleset
+        else "",
+        "by_method": [
+            [t.get(label, label), n, dev, percent(dev, n)] for label, n, dev in summary.by_method()
+        ],
+        "crosstab": _crosstab(summary.pairs, t),
+        "t_decided": {**t, "assigned": t["decided"]},
+        "reasons": [
+            [line.code, line.text(lang), line.source, line.decisions, line.deviating]
+            for line in summary.reasons
+        ],
+        "method_reasons": [
+            [t.get(label, label), code or t["no_reason"], n]
+            for (label, code), n in sorted(
+                summary.method_reasons.items(),
+                key=lambda kv: ((*METHODS, UNDECIDED).index(kv[0][0]), -kv[1], kv[0][1]),
+            )
+        ],
+    }
+
+
+def _groups(view: GroupView, t: dict[str, str]) -> dict[str, Any]:
+    """What the fairness view shows: one table per grouping column."""
+    labels = (*METHODS, UNDECIDED)
+    head = [t["group"], t["citizens"], *(t.get(m, m) for m in labels)]
+    if view.has_decisions:
+        head += [t["decisions"], t["deviating"], t["below_need"]]
+    tables = []
+    for column in view.columns:
+        rows = []
+        for line in view.of(column):
+            row: list[Any] = [group_value(line.value, t), line.citizens]
+            row += [percent(line.methods.get(m, 0), line.citizens) for m in labels]
+            if view.has_decisions:
+                row += [
+                    line.decisions,
+                    percent(line.deviating, line.decisions),
+                    percent(line.below_need, line.decisions),
+                ]
+            rows.append(row)
+        tables.append((column, rows))
+    return {
+        "title": t["groups_h"].format(columns=", ".join(view.columns)),
+        "head": head,
+        "tables": tables,
+        "suppressed": t["suppressed"].format(k=view.min_group, n=sum(view.suppressed.values())),
+        "no_decisions": "" if view.has_decisions else t["groups_no_decisions"],
+        "note": t["groups_note"],
+    }
 
 
 def diff_html(diff: RulesDiff, lang: str) -> str:

@@ -4,7 +4,9 @@
 cases and the answers they miss, sets the staff each method needs at the caseload parameters
 against the staff the municipality has, names the methods needed but not offered, and — when
 the methods actually assigned are known — tabulates recommended against assigned, warning when
-citizens assessed to ICM or ACT are in CTI (000 «1 Indsatsvifte»; Praksiserfaring).
+citizens assessed to ICM or ACT are in CTI (000 «1 Indsatsvifte»; Praksiserfaring). Given the
+caseworkers' decision records, it shows how often and why decisions differ from the
+recommendations; given grouping columns, the distribution per group (``_deviations``).
 
 Only counts are computed here (from the one ``Tally``); every recommendation comes from
 ``triage`` / ``triage_frame``. The renderings live beside it: ``_text``, ``_html``, ``_charts``.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,7 @@ from .._exceptions import TriageError
 from .._followup import CourseReview, FollowupSummary
 from .._models import Municipality
 from ._charts import has_matplotlib, plot_methods, plot_staffing
+from ._deviations import DecisionSummary, GroupView
 from ._profile import default_caseload, profile_of
 from ._tally import UNDECIDED, Tally, tally_frame, tally_records
 from ._text import check_lang, report_text
@@ -95,6 +98,10 @@ class CohortReport:
     lang: str = "da"
     #: follow-up signals over the municipality's courses, when reviews were given
     followup: FollowupSummary | None = None
+    #: the caseworkers' decisions against the recommendations, when decisions were given
+    decisions: DecisionSummary | None = None
+    #: recommendations, undecided and deviations per group, when grouping columns were given
+    groups: GroupView | None = None
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.methods.items())
@@ -176,6 +183,8 @@ class CohortReport:
             "warnings": self.warnings,
             "errors": [{"error": e, "rows": n} for e, n in self.errors],
             "followup": None if self.followup is None else self.followup.to_dict(),
+            "decisions": None if self.decisions is None else self.decisions.to_dict(),
+            "groups": None if self.groups is None else self.groups.to_dict(),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -255,7 +264,9 @@ def _staffing(tally: Tally, profile: Municipality | None) -> tuple[StaffingLine,
     return tuple(lines)
 
 
-def _build(tally: Tally, profile: Municipality | None, lang: str) -> CohortReport:
+def _build(
+    tally: Tally, profile: Municipality | None, lang: str, groups: Sequence[str] = ()
+) -> CohortReport:
     staffing = _staffing(tally, profile)
     not_offered = tuple(
         (line.method, line.citizens, line.undecided)
@@ -279,6 +290,12 @@ def _build(tally: Tally, profile: Municipality | None, lang: str) -> CohortRepor
         has_profile=profile is not None,
         ruleset_fingerprint=tally.fingerprint,
         lang=lang,
+        decisions=None
+        if tally.decisions is None
+        else DecisionSummary.from_counts(tally.decisions, tally.fingerprint),
+        groups=None
+        if tally.grouped is None
+        else GroupView.from_counts(groups, tally.grouped, tally.decisions is not None),
     )
 
 
@@ -290,6 +307,8 @@ def cohort_report(
     id_column: str = "citizen_id",
     assigned: str | Mapping[str, str] | None = None,
     reviews: Iterable[CourseReview] | None = None,
+    decisions: Any = None,
+    groups: Sequence[str] | str = (),
 ) -> CohortReport:
     """The report over a triaged cohort.
 
@@ -304,23 +323,48 @@ def cohort_report(
 
     ``reviews`` (``review_course`` results for the municipality's courses) add a follow-up
     section: how many CTI courses show re-visitation signals.
+
+    ``decisions`` (the caseworkers' ``DecisionRecord``s — or their JSON text or dicts, as
+    ``hf-triage decide`` prints them) add a section on how often and why decisions differ from
+    the recommendations: a list in the order of the rows (None where there is no decision), a
+    mapping of citizen id to record, or the name of a frame column holding them.
+
+    ``groups`` (names of grouping columns of the frame the municipality chooses, e.g.
+    ``("age_band", "gender")``) add the fairness view: recommendations, undecided results and
+    deviations per group; groups of fewer than 5 citizens are suppressed.
     """
     check_lang(lang)
+    groups = _group_columns(groups)
     profile = profile_of(municipality)
     if assigned is None and profile is not None and profile.assigned:
         assigned = profile.assigned
     if hasattr(results, "columns") and hasattr(results, "shape"):
         if assigned is None and "assigned_method" in results.columns:
             assigned = "assigned_method"
-        tally = tally_frame(results, id_column, assigned)
+        tally = tally_frame(results, id_column, assigned, decisions, groups)
     else:
         if isinstance(assigned, str):
             raise TriageError(
                 "assigned as a column name needs a DataFrame; with triage_many results, give "
                 "a mapping of citizen id to method"
             )
-        tally = tally_records(results, assigned)
-    report = _build(tally, profile, lang)
+        tally = tally_records(results, assigned, decisions, groups)
+    report = _build(tally, profile, lang, groups)
     if reviews is not None:
         report = replace(report, followup=FollowupSummary.from_reviews(reviews))
     return report
+
+
+def _group_columns(groups: Sequence[str] | str | None) -> tuple[str, ...]:
+    if groups is None:
+        return ()
+    names = (groups,) if isinstance(groups, str) else tuple(groups)
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise TriageError(
+                f"groups: {name!r} is not a column name; allowed: names of grouping columns of "
+                "the cohort, e.g. ('age_band', 'gender')"
+            )
+    if len(set(names)) != len(names):
+        raise TriageError(f"groups: a column is named twice in {', '.join(names)}")
+    return names

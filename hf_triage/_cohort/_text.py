@@ -15,6 +15,7 @@ from .._exceptions import TriageError
 from ._tally import UNDECIDED
 
 if TYPE_CHECKING:
+    from ._deviations import DecisionSummary, GroupView
     from ._diff import RulesDiff
     from ._report import CohortReport
 
@@ -23,9 +24,13 @@ __all__ = [
     "SHOWN",
     "check_lang",
     "crosstab_lines",
+    "decisions_text",
     "diff_text",
     "fields",
     "fte",
+    "group_value",
+    "groups_text",
+    "percent",
     "recommended_labels",
     "report_text",
 ]
@@ -97,6 +102,46 @@ LABELS: dict[str, dict[str, str]] = {
         "distribution": "Fordeling af metoder",
         "staffing_shift": "Personalebehov (årsværk)",
         "changed_rows": "Borgere, der skifter",
+        "decisions_h": "Afgørelser sammenholdt med anbefalingerne",
+        "decisions_line": (
+            "{n} afgørelser registreret: {dev} afviger fra anbefalingen eller afgør en uafklaret "
+            "sag ({below} til en mindre intensiv metode end det vurderede behov, {above} til en "
+            "mere intensiv)."
+        ),
+        "decisions_not_offered": (
+            "{n} afgørelser afviger, fordi den anbefalede metode ikke tilbydes: et hul i "
+            "indsatsviften, der skal lukkes (000 «1 Indsatsvifte»)."
+        ),
+        "other_ruleset": (
+            "{n} afgørelser svarer på en anbefaling fra et andet regelsæt end kohortens; de "
+            "tælles mod den anbefaling, de svarer på."
+        ),
+        "decided": "Afgjort",
+        "decisions": "Afgørelser",
+        "deviating": "Afviger",
+        "reasons_h": "Begrundelser",
+        "reason": "Begrundelse",
+        "by_method_reason": "Afvigelser efter anbefalet metode og begrundelse",
+        "no_reason": "(ingen)",
+        "skoen": (
+            "Sagsbehandleren træffer afgørelsen, og en afvigelse er ikke en fejl (skøn under "
+            "regel); et mønster af afvigelser er værd at se på."
+        ),
+        "groups_h": "Fordeling efter gruppe: {columns}",
+        "group": "Gruppe",
+        "not_given": "(ikke oplyst)",
+        "below_need": "Under behov",
+        "suppressed": (
+            "Grupper med færre end {k} borgere vises ikke og nævnes ikke, så en lille gruppe "
+            "ikke peger en person ud; giver de skjulte grupper tilsammen færre end {k}, skjules "
+            "også den næstmindste, så de ikke kan regnes ud af totalen (skjult her: {n})."
+        ),
+        "groups_note": (
+            "Forskelle mellem grupper er et spørgsmål at undersøge, ikke et bevis på "
+            "forskelsbehandling. Andele af de vurderede borgere i gruppen; afvigelser af "
+            "gruppens afgørelser."
+        ),
+        "groups_no_decisions": "Ingen afgørelser givet: afvigelser pr. gruppe vises ikke.",
     },
     "en": {
         "title": "Cohort report",
@@ -164,6 +209,47 @@ LABELS: dict[str, dict[str, str]] = {
         "distribution": "Distribution of methods",
         "staffing_shift": "Staff needed (FTE)",
         "changed_rows": "Citizens who change",
+        "decisions_h": "Decisions against the recommendations",
+        "decisions_line": (
+            "{n} decisions recorded: {dev} differ from the recommendation or decide an undecided "
+            "case ({below} to a less intensive method than the assessed need, {above} to a more "
+            "intensive one)."
+        ),
+        "decisions_not_offered": (
+            "{n} decisions differ because the recommended method is not offered: a gap in the "
+            "portfolio to close (000 «1 Indsatsvifte»)."
+        ),
+        "other_ruleset": (
+            "{n} decisions answer a recommendation of another rule set than the cohort's; they "
+            "are counted against the recommendation they answer."
+        ),
+        "decided": "Decided",
+        "decisions": "Decisions",
+        "deviating": "Differ",
+        "reasons_h": "Reasons",
+        "reason": "Reason",
+        "by_method_reason": "Deviations by recommended method and reason",
+        "no_reason": "(none)",
+        "skoen": (
+            "The caseworker decides, and a deviation is not an error (discretion under the "
+            "rule); a pattern of deviations is worth a look."
+        ),
+        "groups_h": "Distribution by group: {columns}",
+        "group": "Group",
+        "not_given": "(not given)",
+        "below_need": "Below need",
+        "suppressed": (
+            "Groups with fewer than {k} citizens are neither shown nor named, so that a small "
+            "group does not point out a person; when the hidden groups add up to fewer than "
+            "{k}, the next-smallest is hidden too, so that they cannot be worked out from the "
+            "total (hidden here: {n})."
+        ),
+        "groups_note": (
+            "Differences between groups are a question to examine, not proof of unequal "
+            "treatment. Shares of the group's assessed citizens; deviations of the group's "
+            "decisions."
+        ),
+        "groups_no_decisions": "No decisions given: deviations per group are not shown.",
     },
 }
 
@@ -286,8 +372,97 @@ def report_text(report: CohortReport, lang: str) -> str:
     if report.followup is not None:
         out += ["", t["followup"]]
         out += ["  " + line for line in report.followup.lines(lang)]
+    if report.decisions is not None:
+        out += ["", *decisions_text(report.decisions, t, lang)]
+    if report.groups is not None:
+        out += ["", *groups_text(report.groups, t)]
     out += ["", t["decides"]]
     return "\n".join(out)
+
+
+def percent(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f} %" if total else "–"
+
+
+def decisions_text(summary: DecisionSummary, t: dict[str, str], lang: str) -> list[str]:
+    """The decisions section: counts, recommended against decided, per method and reason."""
+    out = [t["decisions_h"]]
+    out.append(
+        "  "
+        + t["decisions_line"].format(
+            n=summary.decisions,
+            dev=summary.deviating,
+            below=summary.below_need,
+            above=summary.above_need,
+        )
+    )
+    if summary.not_offered:
+        out.append("  ⚠ " + t["decisions_not_offered"].format(n=summary.not_offered))
+    if summary.other_ruleset:
+        out.append("  " + t["other_ruleset"].format(n=summary.other_ruleset))
+    if summary.pairs:
+        out.append("")
+        out.append(f"  {t['recommended']:<12} {t['decisions']:>11} {t['deviating']:>8}")
+        for label, n, dev in summary.by_method():
+            out.append(f"  {t.get(label, label):<12} {n:>11} {dev:>8}  {percent(dev, n):>5}")
+        out.append("")
+        table = crosstab_lines(summary.pairs, {**t, "assigned": t["decided"]})
+        out += ["  " + row for row in table]
+    if summary.reasons:
+        out += ["", "  " + t["reasons_h"]]
+        for line in summary.reasons:
+            source = f" [{line.source}]" if line.source else ""
+            out.append(
+                f"  {line.decisions:>7}  {line.code}: {line.text(lang)}{source}"
+                f" — {t['deviating'].lower()}: {line.deviating}"
+            )
+    if summary.method_reasons:
+        out += ["", "  " + t["by_method_reason"]]
+        for (label, code), n in sorted(
+            summary.method_reasons.items(), key=lambda kv: (_order(kv[0][0]), -kv[1], kv[0][1])
+        ):
+            out.append(f"  {t.get(label, label):<12} {code or t['no_reason']:<28} {n:>7}")
+    out.append("  " + t["skoen"])
+    return out
+
+
+def _order(label: str) -> int:
+    labels = (*METHODS, UNDECIDED)
+    return labels.index(label) if label in labels else len(labels)
+
+
+def group_value(value: str, t: dict[str, str]) -> str:
+    return value if value else t["not_given"]
+
+
+def groups_text(view: GroupView, t: dict[str, str]) -> list[str]:
+    """The fairness view: per grouping column, the groups of at least MIN_GROUP citizens."""
+    out = [t["groups_h"].format(columns=", ".join(view.columns))]
+    labels = (*METHODS, UNDECIDED)
+    for column in view.columns:
+        head = f"  {column:<16} {t['citizens']:>8}" + "".join(
+            f" {t.get(m, m)[:9]:>9}" for m in labels
+        )
+        if view.has_decisions:
+            head += f" {t['decisions'][:10]:>10} {t['deviating']:>8} {t['below_need'][:11]:>11}"
+        out += ["", head]
+        for line in view.of(column):
+            row = f"  {group_value(line.value, t)[:16]:<16} {line.citizens:>8}" + "".join(
+                f" {percent(line.methods.get(m, 0), line.citizens):>9}" for m in labels
+            )
+            if view.has_decisions:
+                row += (
+                    f" {line.decisions:>10} {percent(line.deviating, line.decisions):>8}"
+                    f" {percent(line.below_need, line.decisions):>11}"
+                )
+            out.append(row)
+    hidden = sum(view.suppressed.values())
+    out.append("")
+    out.append("  " + t["suppressed"].format(k=view.min_group, n=hidden))
+    if not view.has_decisions:
+        out.append("  " + t["groups_no_decisions"])
+    out.append("  " + t["groups_note"])
+    return out
 
 
 def diff_text(diff: RulesDiff, lang: str) -> str:

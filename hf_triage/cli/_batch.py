@@ -37,6 +37,23 @@ def batch(
     ] = None,
     rules: RulesOption = None,
     lang: LangOption = Lang.da,
+    decisions: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--decisions",
+            help="Decision records (JSON lines: citizen_id and decision, the record 'hf-triage "
+            "decide --json' prints, on one line): the report shows how often and why "
+            "decisions differ.",
+        ),
+    ] = None,
+    groups: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--groups",
+            help="Grouping columns of the cohort, comma-separated (e.g. age_band,gender): the "
+            "report shows recommendations and deviations per group (groups under 5 suppressed).",
+        ),
+    ] = None,
 ) -> None:
     """Triage every citizen of a cohort file; blank cells mean unknown.
 
@@ -47,6 +64,7 @@ def batch(
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     from .._cohort import cohort_report, triage_file
+    from .._cohort._deviations import read_decisions
     from .._documents import require_regular
     from .._exceptions import AssessmentError
     from .._municipality import load_municipality
@@ -55,6 +73,8 @@ def batch(
         # a FIFO or a device would hang or exhaust the reader: refused before it opens
         require_regular(source, what="cohort", error=AssessmentError)
         profile = load_municipality(municipality) if municipality is not None else None
+        group_columns = tuple(c.strip() for c in groups.split(",")) if groups else ()
+        decided = read_decisions(decisions) if decisions is not None else None
         compiled = load_compiled(rules)
         large = source.is_file() and source.stat().st_size > PROGRESS_BYTES
         console = Console(stderr=True)
@@ -78,8 +98,11 @@ def batch(
                 rules=compiled,
                 municipality=profile,
                 on_progress=on_progress,
+                keep=("citizen_id", "assigned_method", *group_columns),
             )
-        summary = cohort_report(results, profile, lang=lang.value)
+        summary = cohort_report(
+            results, profile, lang=lang.value, decisions=decided, groups=group_columns
+        )
         if report is not None:
             report.write_text(summary.to_html(), encoding="utf-8")
     except (TriageError, OSError, ImportError) as exc:
