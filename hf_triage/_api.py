@@ -24,14 +24,15 @@ _METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
 
 
-def load_rules(directory: str | Path) -> CompiledRules:
+def load_rules(directory: str | Path, *, lang: str = "da") -> CompiledRules:
     """Load, validate and compile the rule files in ``directory``.
 
-    Raises ``RuleError`` listing every problem in every file, each with ``file:line``.
+    Raises ``RuleError`` listing every problem in every file, each with ``file:line``, in
+    Danish (``lang="da"``, the default) or English (``lang="en"``).
     """
     from ._manifest import attach_manifest  # the manifest's version (CONTRACT.md 1.1)
 
-    return attach_manifest(compile_rules(load_rule_files(directory)))
+    return attach_manifest(compile_rules(load_rule_files(directory, lang)))
 
 
 @lru_cache(maxsize=1)
