@@ -15,8 +15,16 @@ from ._documents import parse_document, validate_document
 from ._domain import DERIVED_FIELDS, METHODS
 from ._exceptions import RuleError
 from ._ruleerrors import check_lang, describe_error, keys_of, say
-from ._rulemodels import TAG_PREFIX, AllOf, AnyOf, FieldTest, FollowupFile, MethodFile, NotOf
-from ._rulemodels import WarningsFile
+from ._rulemodels import (
+    TAG_PREFIX,
+    AllOf,
+    AnyOf,
+    FieldTest,
+    FollowupFile,
+    MethodFile,
+    NotOf,
+    WarningsFile,
+)
 from ._yaml import YamlDocument
 
 __all__ = ["LoadedFile", "LoadedRules", "default_rules_dir", "load_rule_files"]
@@ -163,7 +171,9 @@ def _derived_in_criteria(loaded: LoadedFile, model: MethodFile, lang: str) -> li
     return found
 
 
-def _field_tests(cond: Any, where: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], FieldTest]]:
+def _field_tests(
+    cond: Any, where: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], FieldTest]]:
     if isinstance(cond, FieldTest):
         return [(where, cond)]
     if isinstance(cond, NotOf):
@@ -219,8 +229,7 @@ def load_rule_files(directory: str | Path, lang: str = "da") -> LoadedRules:
                         lang,
                         f"metoden {method} er allerede defineret i {first}: "
                         "behold én fil pr. metode",
-                        f"method {method} is already defined in {first}: "
-                        "keep one file per method",
+                        f"method {method} is already defined in {first}: keep one file per method",
                     )
                 )
             else:

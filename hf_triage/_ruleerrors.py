@@ -115,8 +115,8 @@ def _value_at(data: Any, loc: Sequence[Any]) -> Any:
     for part in loc:
         if str(part).startswith(_TAG_PREFIX):
             continue
-        if isinstance(data, dict) and part in data:
-            data = data[part]
+        if isinstance(data, dict):
+            data = data.get(part)
         elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
             data = data[part]
         else:
@@ -230,7 +230,10 @@ _MESSAGES: tuple[tuple[re.Pattern[str], _Rewrite], ...] = (
         ),
         _not_a_value,
     ),
-    (re.compile(r"unknown field '(?P<field>.*)'; known fields: (?P<known>.*)", re.S), _unknown_field),
+    (
+        re.compile(r"unknown field '(?P<field>.*)'; known fields: (?P<known>.*)", re.S),
+        _unknown_field,
+    ),
     (
         re.compile(
             r"'(?P<key>[^:']+): (?P<value>.*)' is not a number of days for field "
@@ -363,31 +366,43 @@ def describe_error(
         names = [str(k) for k in given] if isinstance(given, dict) else []
         hints = [close(name, ("field", "all", "any", "not"), lang) for name in names]
         hint = next((h for h in hints if h), "")
-        return where + ": " + say(
-            lang,
-            f"en betingelse skal have en af nøglerne field, all, any eller not{hint}, "
-            "fx {field: service_use, is: partial}",
-            f"a condition needs one of the keys field, all, any or not{hint}, "
-            "e.g. {field: service_use, is: partial}",
+        return (
+            where
+            + ": "
+            + say(
+                lang,
+                f"en betingelse skal have en af nøglerne field, all, any eller not{hint}, "
+                "fx {field: service_use, is: partial}",
+                f"a condition needs one of the keys field, all, any or not{hint}, "
+                "e.g. {field: service_use, is: partial}",
+            )
         )
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         value = _shown(error.get("input"))
         hint = close(value, expected, lang)
         allowed = ", ".join(expected)
-        return where + ": " + say(
-            lang,
-            f"'{value}' er ikke tilladt her{hint}; mulige værdier: {allowed}",
-            f"'{value}' is not allowed here{hint}; allowed: {allowed}",
+        return (
+            where
+            + ": "
+            + say(
+                lang,
+                f"'{value}' er ikke tilladt her{hint}; mulige værdier: {allowed}",
+                f"'{value}' is not allowed here{hint}; allowed: {allowed}",
+            )
         )
     if kind == "string_pattern_mismatch":
         value = _shown(error.get("input"))
-        return where + ": " + say(
-            lang,
-            f"'{value}' har ikke den rette form: skriv små bogstaver, tal og bindestreger "
-            "(fx icm-long-term-need)",
-            f"'{value}' has the wrong form: write lower case letters, digits and dashes "
-            "(e.g. icm-long-term-need)",
+        return (
+            where
+            + ": "
+            + say(
+                lang,
+                f"'{value}' har ikke den rette form: skriv små bogstaver, tal og bindestreger "
+                "(fx icm-long-term-need)",
+                f"'{value}' has the wrong form: write lower case letters, digits and dashes "
+                "(e.g. icm-long-term-need)",
+            )
         )
     if kind == "too_short":
         return where + ": " + say(lang, "må ikke være tom", "must not be empty")

@@ -74,12 +74,42 @@ def test_the_summary_line_is_in_the_chosen_language(rules_copy: Path) -> None:
     ("old", "new", "danish", "english"),
     [
         ("method: ICM", "method: ICN", "ikke tilladt", "not allowed"),
-        ("{field: complexity, is: severe}", "{field: complexity, is: svær}", "ikke en værdi", "not a value"),
-        ("{field: service_use, is: partial}", "{field: service_usage, is: partial}", "ukendt felt", "unknown field"),
-        ("{field: service_use, is: partial}", "{field: situation, at_least: street}", "rækkefølge", "order"),
-        ("{field: service_use, is: partial}", "{field: service_use}", "skriv præcis én af", "write exactly one of"),
-        ("{field: service_use, is: partial}", "{feld: service_use, is: partial}", "en betingelse skal have", "a condition needs"),
-        ("id: icm-long-term-need", "id: ICM Long Term", "har ikke den rette form", "has the wrong form"),
+        (
+            "{field: complexity, is: severe}",
+            "{field: complexity, is: svær}",
+            "ikke en værdi",
+            "not a value",
+        ),
+        (
+            "{field: service_use, is: partial}",
+            "{field: service_usage, is: partial}",
+            "ukendt felt",
+            "unknown field",
+        ),
+        (
+            "{field: service_use, is: partial}",
+            "{field: situation, at_least: street}",
+            "rækkefølge",
+            "order",
+        ),
+        (
+            "{field: service_use, is: partial}",
+            "{field: service_use}",
+            "skriv præcis én af",
+            "write exactly one of",
+        ),
+        (
+            "{field: service_use, is: partial}",
+            "{feld: service_use, is: partial}",
+            "en betingelse skal have",
+            "a condition needs",
+        ),
+        (
+            "id: icm-long-term-need",
+            "id: ICM Long Term",
+            "har ikke den rette form",
+            "has the wrong form",
+        ),
     ],
 )
 def test_each_kind_of_problem_has_a_danish_text(
@@ -160,13 +190,48 @@ def test_an_item_without_a_usable_id_is_named_by_its_number(rules_copy: Path) ->
 @pytest.mark.parametrize(
     ("file", "old", "new", "meant"),
     [
-        ("icm.yaml", "{field: service_use, is: partial}", "{field: service_usage, is: partial}", "service_use"),
-        ("icm.yaml", "{field: service_use, is: partial}", "{field: service_use, is: partiel}", "partial"),
-        ("icm.yaml", "{field: service_use, is: partial}", "{field: service_use, is: Partial}", "partial"),
-        ("icm.yaml", "{field: service_use, is: partial}", "{field: service_use, one_of: [partial, minimall]}", "minimal"),
-        ("icm.yaml", "    when: {field: service_use, is: partial}", "    wehn: {field: service_use, is: partial}", "when"),
-        ("icm.yaml", "{field: service_use, is: partial}", "{feld: service_use, is: partial}", "field"),
-        ("icm.yaml", "{field: service_use, is: partial}", "{field: service_use, iss: partial}", "is"),
+        (
+            "icm.yaml",
+            "{field: service_use, is: partial}",
+            "{field: service_usage, is: partial}",
+            "service_use",
+        ),
+        (
+            "icm.yaml",
+            "{field: service_use, is: partial}",
+            "{field: service_use, is: partiel}",
+            "partial",
+        ),
+        (
+            "icm.yaml",
+            "{field: service_use, is: partial}",
+            "{field: service_use, is: Partial}",
+            "partial",
+        ),
+        (
+            "icm.yaml",
+            "{field: service_use, is: partial}",
+            "{field: service_use, one_of: [partial, minimall]}",
+            "minimal",
+        ),
+        (
+            "icm.yaml",
+            "    when: {field: service_use, is: partial}",
+            "    wehn: {field: service_use, is: partial}",
+            "when",
+        ),
+        (
+            "icm.yaml",
+            "{field: service_use, is: partial}",
+            "{feld: service_use, is: partial}",
+            "field",
+        ),
+        (
+            "icm.yaml",
+            "{field: service_use, is: partial}",
+            "{field: service_use, iss: partial}",
+            "is",
+        ),
         ("icm.yaml", "method: ICM", "method: ICN", "ICM"),
         ("act.yaml", "title:\n", "titel:\n", "title"),
         ("warnings.yaml", "code: consent-missing", "kode: consent-missing", "code"),
@@ -233,7 +298,11 @@ def test_warnings_still_read_derived_fields(rules_copy: Path) -> None:
 def test_rules_commands_print_load_errors_in_danish_or_english(
     rules_copy: Path, command: str
 ) -> None:
-    edit(rules_copy / "icm.yaml", "{field: service_use, is: partial}", "{field: service_use, is: partiel}")
+    edit(
+        rules_copy / "icm.yaml",
+        "{field: service_use, is: partial}",
+        "{field: service_use, is: partiel}",
+    )
     danish = CliRunner().invoke(app, ["rules", command, str(rules_copy)])
     assert danish.exit_code == 2
     assert "mente du 'partial'?" in danish.output
