@@ -311,3 +311,10 @@ def test_rules_commands_print_load_errors_in_danish_or_english(
     assert english.exit_code == 2
     assert "did you mean 'partial'?" in english.output
     assert "criterion icm-partial-service-use" in english.output
+
+
+def test_the_condition_tags_are_the_models_tags() -> None:
+    # _ruleerrors drops the condition union's tags from error locations by their prefix
+    from hf_triage import _ruleerrors, _rulemodels
+
+    assert _ruleerrors._TAG_PREFIX == _rulemodels.TAG_PREFIX
