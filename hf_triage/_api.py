@@ -24,17 +24,21 @@ _METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
 
 
-def load_rules(directory: str | Path, *, domain: Domain | None = None) -> CompiledRules:
+def load_rules(
+    directory: str | Path, *, domain: Domain | None = None, lang: str = "da"
+) -> CompiledRules:
     """Load, validate and compile the rule files in ``directory``.
 
-    Raises ``RuleError`` listing every problem in every file, each with ``file:line``.
-    ``domain`` (internal: benchmarks and tests) compiles against another input domain.
+    Raises ``RuleError`` listing every problem in every file, each with ``file:line``, in
+    Danish (``lang="da"``, the default) or English (``lang="en"``). ``domain`` (internal:
+    benchmarks and tests) compiles against another input domain.
     """
     from ._manifest import attach_manifest  # the manifest's version (CONTRACT.md 1.1)
 
     if domain is None:
-        return attach_manifest(compile_rules(load_rule_files(directory)))
-    return attach_manifest(compile_rules(load_rule_files(directory, domain.fields), domain))
+        return attach_manifest(compile_rules(load_rule_files(directory, lang=lang)))
+    loaded = load_rule_files(directory, domain.fields, lang=lang)
+    return attach_manifest(compile_rules(loaded, domain))
 
 
 @lru_cache(maxsize=1)

@@ -13,9 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from ._documents import parse_document, validate_document
-from ._domain import METHODS, FieldSpec
+from ._domain import DERIVED_FIELDS, METHODS, FieldSpec
 from ._exceptions import RuleError
-from ._rulemodels import TAG_PREFIX, FollowupFile, MethodFile, WarningsFile
+from ._ruleerrors import check_lang, describe_error, keys_of, say
+from ._rulemodels import (
+    TAG_PREFIX,
+    AllOf,
+    AnyOf,
+    FieldTest,
+    FollowupFile,
+    MethodFile,
+    NotOf,
+    WarningsFile,
+)
 from ._yaml import YamlDocument
 
 __all__ = ["LoadedFile", "LoadedRules", "default_rules_dir", "load_rule_files"]
@@ -76,11 +86,16 @@ def _tagged(part: Any) -> bool:
     return str(part).startswith(TAG_PREFIX)
 
 
+#: every key a rule file may hold, for "did you mean" on an unknown key
+_KEYS = keys_of(MethodFile, WarningsFile, FollowupFile)
+
+
 def _load_file(
     path: Path,
     problems: list[str],
     attempted: set[str],
     fields: Mapping[str, FieldSpec] | None = None,
+    lang: str = "en",
 ) -> LoadedFile | None:
     parsed = parse_document(path, "file")
     problems.extend(parsed.problems)
@@ -104,52 +119,126 @@ def _load_file(
         model, context = FollowupFile, {"domain": "course"}
     else:
         problems.append(
-            f"{path}:1: not a rule file: it must hold 'method:' (a method file), "
-            "'warnings:' (the warnings file) or 'signals:' (the follow-up file)"
+            f"{path}:1: "
+            + say(
+                lang,
+                "ikke en regelfil: den skal have 'method:' (en metodefil), 'warnings:' "
+                "(advarselsfilen) eller 'signals:' (opfølgningsfilen)",
+                "not a rule file: it must hold 'method:' (a method file), "
+                "'warnings:' (the warnings file) or 'signals:' (the follow-up file)",
+            )
         )
         return None
     # strict-YAML problems and schema problems are reported together, in one pass
     validated, found = validate_document(
         parsed,
         model,
-        describe=lambda error, _data: _describe_error(error),
+        describe=lambda error, whole: describe_error(error, whole, lang, _KEYS),
         context=context,
         skip=_tagged,
     )
     problems.extend(found[len(parsed.problems) :])
-    return None if validated is None else LoadedFile(path, validated, parsed.yaml)
+    if validated is None:
+        return None
+    loaded = LoadedFile(path, validated, parsed.yaml)
+    if isinstance(validated, MethodFile):
+        problems.extend(_derived_in_criteria(loaded, validated, lang))
+    return loaded
+
+
+def _derived_in_criteria(loaded: LoadedFile, model: MethodFile, lang: str) -> list[str]:
+    """A criterion may not read a derived field (``_domain.DERIVED_FIELDS``).
+
+    Those fields exist only while the warnings are evaluated, after the method is decided
+    (``method``, ``least_possible_method``) or from the municipality's portfolio
+    (``method_offered``): a criterion that read them would decide the method from its own
+    outcome or from what the municipality offers, which the guarantees forbid (CONTRACT.md
+    "Guarantees"; 000 «1 Indsatsvifte»: the method follows the citizen's needs).
+    """
+    found: list[str] = []
+    for i, criterion in enumerate(model.criteria):
+        for where, test in _field_tests(criterion.when, ("criteria", i, "when")):
+            if test.field not in DERIVED_FIELDS:
+                continue
+            spec = DERIVED_FIELDS[test.field]
+            found.append(
+                f"{loaded.path}:{loaded.line_of(*where)}: "
+                + say(
+                    lang,
+                    f"kriterium {criterion.id} læser '{test.field}' ({spec.label_da}), som "
+                    "først findes, når metoden er valgt: kun advarsler (warnings.yaml) må læse "
+                    "det; et kriterium skal bygge på borgerens svar",
+                    f"criterion {criterion.id} reads '{test.field}' ({spec.label_en}), which "
+                    "exists only once the method is chosen: only warnings (warnings.yaml) may "
+                    "read it; a criterion must rest on the citizen's answers",
+                )
+            )
+    return found
+
+
+def _field_tests(
+    cond: Any, where: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], FieldTest]]:
+    if isinstance(cond, FieldTest):
+        return [(where, cond)]
+    if isinstance(cond, NotOf):
+        return _field_tests(cond.not_, (*where, "not"))
+    key = "all" if isinstance(cond, AllOf) else "any"
+    items = cond.all if isinstance(cond, AllOf) else cond.any
+    assert isinstance(cond, (AllOf, AnyOf))
+    return [t for j, c in enumerate(items) for t in _field_tests(c, (*where, key, j))]
 
 
 def load_rule_files(
-    directory: str | Path, fields: Mapping[str, FieldSpec] | None = None
+    directory: str | Path, fields: Mapping[str, FieldSpec] | None = None, lang: str = "da"
 ) -> LoadedRules:
     """Read and validate every rule file in ``directory``; raise one RuleError with all problems.
 
-    ``fields`` (default: the assessment domain) are the fields conditions may read.
+    ``fields`` (default: the assessment domain) are the fields conditions may read; ``lang``
+    is the language of the problems: ``"da"`` (the default) or ``"en"``.
     """
+    check_lang(lang)
     root = Path(directory)
     if not root.is_dir():
-        raise RuleError(f"{root}: not a rule directory (it should hold cti.yaml, icm.yaml, ...)")
+        raise RuleError(
+            f"{root}: "
+            + say(
+                lang,
+                "ikke en regelmappe (den skal indeholde cti.yaml, icm.yaml, ...)",
+                "not a rule directory (it should hold cti.yaml, icm.yaml, ...)",
+            )
+        )
     problems: list[str] = []
     methods: dict[str, LoadedFile] = {}
     warnings: list[LoadedFile] = []
     followups: list[LoadedFile] = []
     paths = sorted(p for p in root.glob("*.yaml") if not p.name.startswith(_NOT_RULES))
     problems += [
-        f"{p}:1: rule files end in .yaml; rename it to {p.stem}.yaml (or remove it)"
+        f"{p}:1: "
+        + say(
+            lang,
+            f"regelfiler ender på .yaml; omdøb den til {p.stem}.yaml (eller fjern den)",
+            f"rule files end in .yaml; rename it to {p.stem}.yaml (or remove it)",
+        )
         for p in sorted(root.glob("*.yml"))
     ]
     attempted: set[str] = set()  # methods (and "warnings") that some file tried to define
     for path in paths:
-        loaded = _load_file(path, problems, attempted, fields)
+        loaded = _load_file(path, problems, attempted, fields, lang)
         if loaded is None:
             continue
         if isinstance(loaded.model, MethodFile):
             method: str = loaded.model.method
             if method in methods:
+                first = methods[method].path.name
                 problems.append(
-                    f"{path}:{loaded.line_of('method')}: method {method} is already defined in "
-                    f"{methods[method].path.name}: keep one file per method"
+                    f"{path}:{loaded.line_of('method')}: "
+                    + say(
+                        lang,
+                        f"metoden {method} er allerede defineret i {first}: "
+                        "behold én fil pr. metode",
+                        f"method {method} is already defined in {first}: keep one file per method",
+                    )
                 )
             else:
                 methods[method] = loaded
@@ -159,29 +248,56 @@ def load_rule_files(
             warnings.append(loaded)
     if len(followups) > 1:
         names = ", ".join(f.path.name for f in followups)
-        problems.append(f"{root}:1: at most one follow-up file is allowed (found: {names})")
+        problems.append(
+            f"{root}:1: "
+            + say(
+                lang,
+                f"der må højst være én opfølgningsfil (fundet: {names})",
+                f"at most one follow-up file is allowed (found: {names})",
+            )
+        )
     # reported alongside other problems (every problem in one pass), but a file that names a
     # method or holds warnings and failed to load is not "missing"
     for method in METHODS if "?" not in attempted else ():
         if method not in methods and method not in attempted:
             problems.append(
-                f"{root}:1: no rule file for method {method}: add one with 'method: {method}'"
+                f"{root}:1: "
+                + say(
+                    lang,
+                    f"ingen regelfil for metoden {method}: tilføj en med 'method: {method}'",
+                    f"no rule file for method {method}: add one with 'method: {method}'",
+                )
             )
     if len(warnings) > 1 or (not warnings and not {"warnings", "?"} & attempted):
-        names = ", ".join(w.path.name for w in warnings) or "none"
-        problems.append(f"{root}:1: exactly one warnings file is needed (found: {names})")
+        names = ", ".join(w.path.name for w in warnings) or say(lang, "ingen", "none")
+        problems.append(
+            f"{root}:1: "
+            + say(
+                lang,
+                f"der skal være præcis én advarselsfil (fundet: {names})",
+                f"exactly one warnings file is needed (found: {names})",
+            )
+        )
     if not problems:
-        _check_unique_ids(methods, warnings[0], problems)
+        _check_unique_ids(methods, warnings[0], problems, lang)
     if problems:
         raise RuleError(
-            f"{len(problems)} problem(s) in the rules in {root}:\n" + "\n".join(problems),
+            say(
+                lang,
+                f"{len(problems)} problem(er) i reglerne i {root}:\n",
+                f"{len(problems)} problem(s) in the rules in {root}:\n",
+            )
+            + "\n".join(problems),
             tuple(problems),
         )
     return LoadedRules(root, methods, warnings[0], followups[0] if followups else None)
 
 
 def _check_unique_ids(
-    methods: dict[str, LoadedFile], warnings: LoadedFile, problems: list[str]
+    methods: dict[str, LoadedFile],
+    warnings: LoadedFile,
+    problems: list[str],
+    lang: str = "en",
 ) -> None:
     seen: dict[str, str] = {}
     for method in METHODS:
@@ -191,8 +307,14 @@ def _check_unique_ids(
             here = f"{loaded.path}:{loaded.line_of('criteria', i, 'id')}"
             if criterion.id in seen:
                 problems.append(
-                    f"{here}: criterion id '{criterion.id}' is used twice (first at "
-                    f"{seen[criterion.id]}): ids must be unique"
+                    f"{here}: "
+                    + say(
+                        lang,
+                        f"kriterie-id'et '{criterion.id}' er brugt to gange (først ved "
+                        f"{seen[criterion.id]}): et id skal være entydigt",
+                        f"criterion id '{criterion.id}' is used twice (first at "
+                        f"{seen[criterion.id]}): ids must be unique",
+                    )
                 )
             else:
                 seen[criterion.id] = here
@@ -202,7 +324,13 @@ def _check_unique_ids(
         here = f"{warnings.path}:{warnings.line_of('warnings', i, 'code')}"
         if rule.code in codes:
             problems.append(
-                f"{here}: warning code '{rule.code}' is used twice (first at {codes[rule.code]})"
+                f"{here}: "
+                + say(
+                    lang,
+                    f"advarselskoden '{rule.code}' er brugt to gange (først ved "
+                    f"{codes[rule.code]})",
+                    f"warning code '{rule.code}' is used twice (first at {codes[rule.code]})",
+                )
             )
         else:
             codes[rule.code] = here

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hf_triage import load_rules
+from hf_triage import RuleError, load_rules
 from hf_triage._check import CONTRACT_WARNING_CODES, check_rules, render_report
 from hf_triage._load import default_rules_dir
 from hf_triage.cli import app
@@ -112,14 +112,17 @@ def test_each_invariant_field_is_caught(tmp_path: Path, field: str) -> None:
     assert any(field in f.text("en") for f in kinds(rules)["invariance"])
 
 
-def test_criterion_reading_the_portfolio_is_an_invariance_violation(tmp_path: Path) -> None:
+def test_criterion_reading_the_portfolio_is_refused_when_loading(tmp_path: Path) -> None:
+    # a derived field in a criterion is refused by the loader (issue 14 item 7), before the
+    # checker would report it as an invariance violation
     rules = copy_rules(tmp_path)
     edit(
         rules / "icm.yaml",
         "when: {field: service_use, is: partial}",
         "when: {any: [{field: service_use, is: partial}, {field: method_offered, is: false}]}",
     )
-    assert "invariance" in kinds(rules)
+    with pytest.raises(RuleError, match="method_offered"):
+        load_rules(rules)
 
 
 def test_impossible_criterion_is_unreachable(tmp_path: Path) -> None:

@@ -26,9 +26,10 @@ def line_of(path: Path, fragment: str) -> int:
     return text.count("\n", 0, text.index(fragment)) + 1
 
 
-def load_error(rules_dir: Path) -> RuleError:
+def load_error(rules_dir: Path, lang: str = "en") -> RuleError:
+    """The load error, in English unless asked (the tests below read the English texts)."""
     with pytest.raises(RuleError) as info:
-        load_rules(rules_dir)
+        load_rules(rules_dir, lang=lang)
     return info.value
 
 
@@ -80,6 +81,8 @@ def test_rule_error_is_a_triage_error_and_a_value_error(rules_copy: Path) -> Non
 
 def test_not_a_directory(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="not a rule directory"):
+        load_rules(tmp_path / "nowhere", lang="en")
+    with pytest.raises(RuleError, match="ikke en regelmappe"):
         load_rules(tmp_path / "nowhere")
 
 
@@ -367,7 +370,7 @@ def test_every_load_problem_of_a_directory_in_one_pass(rules_copy: Path) -> None
     text = (rules_copy / "icm.yaml").read_text(encoding="utf-8")
     (rules_copy / "icm.yaml").write_text(text.replace("method: ICM", "method: ICM\nmethod: ICM"))
     with pytest.raises(RuleError) as info:
-        load_rules(rules_copy)
+        load_rules(rules_copy, lang="en")
     message = str(info.value)
     assert "extra.yml:1:" in message and "rename it to extra.yaml" in message
     assert "icm.yaml:" in message and "duplicate key 'method'" in message

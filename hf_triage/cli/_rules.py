@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -20,7 +20,20 @@ from ._common import (
     load_compiled,
 )
 
+if TYPE_CHECKING:
+    from .._compile import CompiledRules
+
 __all__ = ["rules_check", "rules_diff", "rules_schema", "rules_test"]
+
+
+def _load_in(rules_dir: Path | None, lang: Lang) -> CompiledRules:
+    """The rule set of DIR (its load errors in ``--lang``), or the shipped one."""
+    if rules_dir is None:
+        return load_compiled(None)
+    from .._api import load_rules
+
+    return load_rules(rules_dir, lang=lang.value)
+
 
 DirArgument = Annotated[
     Optional[Path],  # noqa: UP045
@@ -38,7 +51,7 @@ def rules_check(
     from .._check import check_rules, render_report
 
     try:
-        compiled = load_compiled(rules_dir)
+        compiled = _load_in(rules_dir, lang)
     except TriageError as exc:
         fail_listing(exc)
     report = check_rules(compiled)
@@ -55,7 +68,7 @@ def rules_test(
     from .._cases import render_case_report, run_cases
 
     try:
-        report = run_cases(load_compiled(rules_dir))
+        report = run_cases(_load_in(rules_dir, lang))
     except TriageError as exc:
         fail_listing(exc)
     finish(report, render_case_report(report, lang.value), json_out)
@@ -99,8 +112,8 @@ def rules_diff(
     try:
         result = diff_rules(
             cohort,
-            load_compiled(old),
-            load_compiled(new),
+            _load_in(old, lang),
+            _load_in(new, lang),
             municipality=load_municipality(municipality) if municipality is not None else None,
             lang=lang.value,
         )

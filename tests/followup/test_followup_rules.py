@@ -80,7 +80,7 @@ def test_days_field_needs_at_least_or_at_most(tmp_path: Path) -> None:
         "{field: days_admitted, is: 3}\n    text",
     )
     with pytest.raises(RuleError) as info:
-        load_rules(rules)
+        load_rules(rules, lang="en")
     assert f"followup.yaml:{line}:" in str(info.value)
     assert "number of days" in str(info.value)
 
