@@ -197,7 +197,7 @@ def test_invalid_yaml_names_its_line(text: str, line: int) -> None:
     doc = parse_yaml(text)
     assert doc.data is None
     assert [p.line for p in doc.problems] == [line]
-    assert "not valid YAML" in doc.problems[0].message
+    assert "ugyldig YAML" in doc.problems[0].message
 
 
 def test_every_problem_is_reported() -> None:
@@ -344,13 +344,13 @@ def test_rules_invalid_yaml(rules_copy: Path) -> None:
     path = rules_copy / "cti.yaml"
     old = "    when:\n"
     line = edit(path, old, old + "\tbad: [\n") + 1
-    assert_problem_at(rules_copy, path, line, "not valid YAML")
+    assert_problem_at(rules_copy, path, line, "ugyldig YAML")
 
 
 def test_rules_invalid_yaml_mapping_value(rules_copy: Path) -> None:
     path = rules_copy / "icm.yaml"
     line = edit(path, "method: ICM\n", "method: ICM: again\n")
-    assert_problem_at(rules_copy, path, line, "not valid YAML")
+    assert_problem_at(rules_copy, path, line, "ugyldig YAML")
 
 
 def test_rules_every_yaml_problem_in_a_file_is_reported(rules_copy: Path) -> None:
