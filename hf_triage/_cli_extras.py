@@ -8,7 +8,7 @@ someone who installed the package from an index, without the repository, can fol
 # No "from __future__ import annotations": typer reads these annotations at run time.
 import shutil
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -61,7 +61,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Copy the example assessments, courses, cohort and municipality profile to DIR."""
         if directory.exists():
-            fail(f"{directory} already exists; name a new directory, e.g. hf-triage example ny-mappe")
+            fail(
+                f"{directory} already exists; name a new directory, e.g. hf-triage example ny-mappe"
+            )
         try:
             source = examples_dir()
             shutil.copytree(source, directory, ignore=_SKIP)

@@ -15,14 +15,19 @@ from typing import TextIO
 __all__ = ["use_utf8_streams"]
 
 
-def _reconfigure(stream: TextIO | None) -> None:
+def _reconfigure(stream: TextIO | None, encoding: str) -> None:
     # A stream replaced by a test runner or an embedding host may be no TextIOWrapper
     # (or None under pythonw); leave those alone.
-    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
-        stream.reconfigure(encoding="utf-8", errors=stream.errors)
+    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() != encoding:
+        stream.reconfigure(encoding=encoding, errors=stream.errors)
 
 
 def use_utf8_streams() -> None:
-    """Reconfigure ``sys.stdout`` and ``sys.stderr`` to UTF-8 (a no-op where they already are)."""
-    _reconfigure(sys.stdout)
-    _reconfigure(sys.stderr)
+    """Reconfigure the standard streams to UTF-8 (a no-op where they already are).
+
+    Standard input is read as UTF-8 too, like every file the command reads, and a byte-order
+    mark that Windows tools put first (PowerShell's pipes) is dropped.
+    """
+    _reconfigure(sys.stdout, "utf-8")
+    _reconfigure(sys.stderr, "utf-8")
+    _reconfigure(sys.stdin, "utf-8-sig")

@@ -301,7 +301,9 @@ def _indent_hint(lines: list[str], line: int, lang: str) -> str:
             there = len(text) - len(text.lstrip(" "))
             if spaces == there:
                 return ""
-            return " (" + _say(lang, "indent", line=line, here=spaces, above=above, there=there) + ")"
+            return (
+                " (" + _say(lang, "indent", line=line, here=spaces, above=above, there=there) + ")"
+            )
     return ""
 
 
@@ -337,6 +339,8 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, lang: str = "da") -> Ya
 
 
 def _char_at(lines: list[str], mark: Any) -> str:
-    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
+    row: int = mark.line
+    column: int = mark.column
+    if 0 <= row < len(lines) and 0 <= column < len(lines[row]):
+        return lines[row][column]
     return '"'
