@@ -98,3 +98,16 @@ def test_example_command_never_overwrites(tmp_path: Path) -> None:
 
 def test_examples_are_found() -> None:
     assert (examples_dir() / "hospital_discharge.yaml").is_file()
+
+
+def test_readme_set_up_is_two_commands_and_ci_runs_the_test_command_verbatim() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    set_up = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)\n```", set_up, flags=re.S)
+    assert len(commands) == 2, commands
+    install, test = commands
+    assert "\n" not in install and "\n" not in test
+    # the default dev install needs no C compiler: durable-rules is not in it
+    assert "durable" not in test
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test in ci.splitlines(), "CI must run the README's test command verbatim"
