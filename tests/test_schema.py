@@ -8,6 +8,7 @@ officer makes: a misspelt field or key, a misspelt value (``is: partiel``), a sc
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ def committed(kind: str) -> dict[str, Any]:
     return data
 
 
+@functools.cache
 def validator(kind: str) -> jsonschema.Draft202012Validator:
     schema = committed(kind) if kind in SCHEMA_FILES else schema_for(kind)
     jsonschema.Draft202012Validator.check_schema(schema)
