@@ -105,7 +105,7 @@ def _model_schema(model: type[BaseModel], mode: str = "validation") -> dict[str,
 
 
 def _municipality() -> dict[str, Any]:
-    from ._models import Municipality
+    from . import Municipality  # the public names: the same in every package layout
 
     return _finish(
         _model_schema(Municipality),
@@ -117,7 +117,7 @@ def _municipality() -> dict[str, Any]:
 
 
 def _assessment() -> dict[str, Any]:
-    from ._models import Assessment
+    from . import Assessment
 
     return _finish(
         _model_schema(Assessment),
@@ -129,7 +129,7 @@ def _assessment() -> dict[str, Any]:
 
 
 def _recommendation() -> dict[str, Any]:
-    from ._models import Recommendation
+    from . import Recommendation
 
     return _finish(
         _model_schema(Recommendation, "serialization"),
@@ -141,7 +141,7 @@ def _recommendation() -> dict[str, Any]:
 
 
 def _course() -> dict[str, Any]:
-    from ._course import Course
+    from . import Course
 
     return _finish(
         _model_schema(Course),
@@ -153,7 +153,7 @@ def _course() -> dict[str, Any]:
 
 
 def _review() -> dict[str, Any]:
-    from ._followup import CourseReview
+    from . import CourseReview
 
     return _finish(
         _model_schema(CourseReview, "serialization"),

@@ -19,14 +19,14 @@ import pytest
 from typer.testing import CliRunner
 
 from hf_triage import Course, Recommendation, triage
-from hf_triage._load import default_rules_dir
+from hf_triage._load import _NOT_RULES, default_rules_dir
 from hf_triage._schema import SCHEMA_FILES, SCHEMA_KINDS, rule_file_schema, schema_for
 from hf_triage._yaml import parse_yaml
 from hf_triage.cli import app
 
 RULES = default_rules_dir()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-RULE_FILES = sorted(p for p in RULES.glob("*.yaml") if not p.name.startswith("municipality"))
+RULE_FILES = sorted(p for p in RULES.glob("*.yaml") if not p.name.startswith(_NOT_RULES))
 CASE_FILES = sorted((RULES / "tests").glob("*.yaml"))
 PROFILES = [RULES / "municipality.example.yaml", *sorted((EXAMPLES / "municipalities").glob("*"))]
 COURSES = sorted((EXAMPLES / "courses").glob("*.yaml"))
