@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml"]
+__all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml", "syntax_problem"]
 
 MAX_BYTES = 1_000_000
 #: deeper nesting than any rule or assessment needs is refused, not recursed into
@@ -111,10 +111,11 @@ class _Refused(Exception):
         self.message = message
 
 
-def parse_yaml(text: str) -> YamlDocument:
+def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
     """Parse one YAML (or JSON) document strictly; problems are returned, not raised.
 
-    A document that cannot be parsed at all yields ``data=None`` and one problem.
+    A document that cannot be parsed at all yields ``data=None`` and one problem, in plain
+    words (Danish by default, ``lang="en"`` for English) with a hint on indentation or tabs.
     """
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         return YamlDocument(
@@ -126,11 +127,9 @@ def parse_yaml(text: str) -> YamlDocument:
     except _Refused as refused:
         return YamlDocument(None, {}, (YamlProblem(refused.line, refused.message),))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        return YamlDocument(None, {}, (YamlProblem(line, f"not valid YAML: {exc.problem}"),))
+        return YamlDocument(None, {}, (syntax_problem(exc, text, lang),))
     except yaml.YAMLError as exc:
-        return YamlDocument(None, {}, (YamlProblem(1, f"not valid YAML: {exc}"),))
+        return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "invalid") + f": {exc}"),))
     except RecursionError:
         return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
     finally:
@@ -231,3 +230,117 @@ class _Builder:
             )
             return None
         return value
+
+
+# Syntax errors in the words of a policy officer, not the parser's ("expected <block end>, but
+# found '?'"). Danish first (the users' language), English second.
+_SAY: dict[str, tuple[str, str]] = {
+    "invalid": ("ugyldig YAML", "not valid YAML"),
+    "at": ("kolonne {column}", "column {column}"),
+    "tab": (
+        "et tabulatortegn i indrykningen: YAML rykker kun ind med mellemrum; "
+        "erstat tabulatoren med mellemrum",
+        "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces",
+    ),
+    "colon": (
+        "et kolon (:) står, hvor YAML ikke venter en ny nøgle. Er linjen rykket længere ind end "
+        "nøglerne på sit niveau, så ret indrykningen; mangler linjen over et kolon efter sin "
+        "nøgle, så tilføj det; hører kolonet til en tekst, så sæt teksten i anførselstegn",
+        "a colon (:) where YAML expects no new key. If the line is indented further than the "
+        "keys at its level, fix the indentation; if the line above lacks the colon after its "
+        "key, add it; if the colon belongs to a text, put the text in quotes",
+    ),
+    "block": (
+        "indrykningen passer ikke: linjen hører ikke til blokken, der begynder på linje "
+        "{start}. Ryk den ind med lige så mange mellemrum som nøglerne (eller '-'-punkterne) på "
+        "samme niveau",
+        "the indentation does not fit: the line does not belong to the block that starts on "
+        "line {start}. Indent it by as many spaces as the keys (or '-' items) at the same level",
+    ),
+    "flow": (
+        "'{opener}' på linje {start} lukkes ikke med '{closer}': tilføj '{closer}' eller et "
+        "komma mellem elementerne",
+        "the '{opener}' on line {start} is not closed with '{closer}': add '{closer}' or a "
+        "comma between the items",
+    ),
+    "quote": (
+        "anførselstegnet på linje {start} lukkes aldrig: tilføj det afsluttende {quote}",
+        "the quote on line {start} is never closed: add the closing {quote}",
+    ),
+    "token": (
+        "tegnet {char} kan ikke begynde en værdi i YAML: sæt værdien i anførselstegn",
+        "the character {char} cannot start a value in YAML: put the value in quotes",
+    ),
+    "other": (
+        "YAML kan ikke læse linjen ({problem}): tjek indrykningen og at hver linje er "
+        "'nøgle: værdi' eller '- punkt'",
+        "YAML cannot read the line ({problem}): check the indentation and that each line is "
+        "'key: value' or '- item'",
+    ),
+    "indent": (
+        "linje {line} er rykket {here} mellemrum ind, linje {above} over den {there}",
+        "line {line} is indented {here} spaces, line {above} above it {there}",
+    ),
+}
+
+
+def _say(lang: str, key: str, **values: object) -> str:
+    da, en = _SAY[key]
+    return (en if lang == "en" else da).format(**values)
+
+
+def _indent_hint(lines: list[str], line: int, lang: str) -> str:
+    """Compare the bad line's indentation with the nearest line above that holds content."""
+    if not 1 <= line <= len(lines):
+        return ""
+    here = lines[line - 1]
+    for above in range(line - 1, 0, -1):
+        text = lines[above - 1]
+        if text.strip() and not text.lstrip().startswith("#"):
+            spaces = len(here) - len(here.lstrip(" "))
+            there = len(text) - len(text.lstrip(" "))
+            if spaces == there:
+                return ""
+            return (
+                " (" + _say(lang, "indent", line=line, here=spaces, above=above, there=there) + ")"
+            )
+    return ""
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str, lang: str = "da") -> YamlProblem:
+    """One YAML syntax error as a plain-words problem at the line where the parser stopped."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    start = exc.context_mark.line + 1 if exc.context_mark is not None else line
+    problem = str(exc.problem or "")
+    lines = text.splitlines()
+    hint = ""
+    if "'\\t'" in problem:
+        message = _say(lang, "tab")
+    elif problem.startswith("found character"):
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+        message = _say(lang, "token", char=f"'{char}'")
+    elif problem.startswith("mapping values are not allowed"):
+        message, hint = _say(lang, "colon"), _indent_hint(lines, line, lang)
+    elif "quoted scalar" in str(exc.context or ""):
+        quote = '"' if exc.context_mark is None else _char_at(lines, exc.context_mark)
+        message, line = _say(lang, "quote", start=start, quote=quote), start
+        column = exc.context_mark.column + 1 if exc.context_mark is not None else 1
+    elif "flow sequence" in str(exc.context or "") or "flow mapping" in str(exc.context or ""):
+        opener, closer = ("[", "]") if "sequence" in str(exc.context) else ("{", "}")
+        message = _say(lang, "flow", opener=opener, closer=closer, start=start)
+    elif problem.startswith("expected <block end>") or "block" in str(exc.context or ""):
+        message, hint = _say(lang, "block", start=start), _indent_hint(lines, line, lang)
+    else:
+        message, hint = _say(lang, "other", problem=problem), _indent_hint(lines, line, lang)
+    where = _say(lang, "at", column=column)
+    return YamlProblem(line, f"{_say(lang, 'invalid')} ({where}): {message}{hint}")
+
+
+def _char_at(lines: list[str], mark: Any) -> str:
+    row: int = mark.line
+    column: int = mark.column
+    if 0 <= row < len(lines) and 0 <= column < len(lines[row]):
+        return lines[row][column]
+    return '"'

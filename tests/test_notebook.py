@@ -25,6 +25,7 @@ def test_the_notebook_is_stored_without_outputs() -> None:
     assert all(not c.outputs and c.execution_count is None for c in code)
 
 
+@pytest.mark.slow
 def test_the_visitation_notebook_runs_top_to_bottom(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

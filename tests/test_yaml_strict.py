@@ -197,7 +197,7 @@ def test_invalid_yaml_names_its_line(text: str, line: int) -> None:
     doc = parse_yaml(text)
     assert doc.data is None
     assert [p.line for p in doc.problems] == [line]
-    assert "not valid YAML" in doc.problems[0].message
+    assert "ugyldig YAML" in doc.problems[0].message
 
 
 def test_every_problem_is_reported() -> None:
@@ -344,13 +344,13 @@ def test_rules_invalid_yaml(rules_copy: Path) -> None:
     path = rules_copy / "cti.yaml"
     old = "    when:\n"
     line = edit(path, old, old + "\tbad: [\n") + 1
-    assert_problem_at(rules_copy, path, line, "not valid YAML")
+    assert_problem_at(rules_copy, path, line, "ugyldig YAML")
 
 
 def test_rules_invalid_yaml_mapping_value(rules_copy: Path) -> None:
     path = rules_copy / "icm.yaml"
     line = edit(path, "method: ICM\n", "method: ICM: again\n")
-    assert_problem_at(rules_copy, path, line, "not valid YAML")
+    assert_problem_at(rules_copy, path, line, "ugyldig YAML")
 
 
 def test_rules_every_yaml_problem_in_a_file_is_reported(rules_copy: Path) -> None:
@@ -389,3 +389,57 @@ def test_explicit_text_tag_makes_text(text: str, data: dict) -> None:
 def test_numbers_that_mislead_or_overflow_are_problems(value: str) -> None:
     doc = parse_yaml(f"a: {value}\n")
     assert doc.problems and doc.problems[0].line == 1
+
+
+# --- syntax errors in plain words (issue 14 item 7) --------------------------------------------
+
+PARSER_JARGON = ("<block end>", "found '", "<block mapping start>", "expected", "scanning")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "da", "en"),
+    [
+        ("a: 1\nb:\n\tc: 2\n", 3, "tabulatortegn", "a tab in the indentation"),
+        (
+            "criteria:\n  - id: x\n    when: {field: a, is: b}\n   reason: x\n",
+            4,
+            "linje 4 er rykket 3 mellemrum ind, linje 3 over den 4",
+            "line 4 is indented 3 spaces, line 3 above it 4",
+        ),
+        ("a:\n  b: 1\n c: 2\n", 3, "indrykningen passer ikke", "the indentation does not fit"),
+        ("- a\nb: 1\n", 2, "indrykningen passer ikke", "the indentation does not fit"),
+        ("a: b\n  c: d\n", 2, "ret indrykningen", "fix the indentation"),
+        ("a: 1\nb: c: d\n", 2, "sæt teksten i anførselstegn", "put the text in quotes"),
+        ("a: 1\nb: [1, 2\nc: 3\n", 3, "'[' på linje 2 lukkes ikke med ']'", "'[' on line 2"),
+        ("a: {b: 1\n", 2, "'{' på linje 1 lukkes ikke", "'{' on line 1 is not closed"),
+        ("a: 'abc\nb: 2\n", 1, "anførselstegnet på linje 1 lukkes aldrig", "never closed"),
+        ("a: @x\n", 1, "tegnet '@' kan ikke begynde en værdi", "the character '@' cannot"),
+    ],
+)
+def test_syntax_errors_in_plain_words(text: str, line: int, da: str, en: str) -> None:
+    danish = parse_yaml(text)  # Danish by default
+    english = parse_yaml(text, lang="en")
+    for doc, words, lead in (
+        (danish, da, "ugyldig YAML (kolonne "),
+        (english, en, "not valid YAML (column "),
+    ):
+        assert doc.data is None
+        assert [p.line for p in doc.problems] == [line]
+        message = doc.problems[0].message
+        assert message.startswith(lead), message
+        assert words in message, message
+        assert not any(j in message for j in PARSER_JARGON), message
+
+
+def test_tab_hint_names_the_column() -> None:
+    (problem,) = parse_yaml("a:\n  b: 1\n  \tc: 2\n", lang="en").problems
+    assert problem.line == 3
+    assert "(column 3)" in problem.message
+    assert "replace the tab with spaces" in problem.message
+
+
+def test_rule_file_indentation_mistake_is_reported_in_danish(rules_copy: Path) -> None:
+    path = rules_copy / "cti.yaml"
+    old = "    reason:\n"
+    line = edit(path, old, "   reason:\n")
+    assert_problem_at(rules_copy, path, line, "indrykningen passer ikke")

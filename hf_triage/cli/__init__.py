@@ -15,6 +15,7 @@ from ._assess import assess
 from ._batch import batch
 from ._common import Lang, fail, fail_listing
 from ._decide import decide
+from ._extras import register as _register_extras
 from ._review import review
 from ._rules import rules_check, rules_diff, rules_schema, rules_test
 
@@ -42,10 +43,14 @@ rules_app.command("check")(rules_check)
 rules_app.command("test")(rules_test)
 rules_app.command("schema")(rules_schema)
 rules_app.command("diff")(rules_diff)
+_register_extras(app)
 
 
 def main() -> None:
     """Entry point of the ``hf-triage`` script."""
+    from .._streams import use_utf8_streams
+
+    use_utf8_streams()  # UTF-8 on every platform (a Windows pipe is cp1252 otherwise)
     app()
 
 

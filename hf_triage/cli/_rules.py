@@ -75,15 +75,25 @@ def rules_test(
 
 
 def rules_schema(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="rules, municipality, cases, course, assessment, recommendation or review."
+        ),
+    ] = "rules",
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
 ) -> None:
-    """Write the JSON Schema of the rule files (for editor completion and validation)."""
-    from .._schema import rule_file_schema
+    """Write a JSON Schema: of rule files (default), profiles, case files or the JSON formats."""
+    from .._schema import schema_for
 
-    text = json.dumps(rule_file_schema(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        schema = schema_for(kind)
+    except TriageError as exc:
+        fail(str(exc))
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -43,7 +43,7 @@ def test_command_modules_never_import_the_package(module: str) -> None:
 
 def test_every_command_is_registered() -> None:
     names = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
-    assert names == {"assess", "review", "batch", "decide", "serve"}
+    assert names == {"assess", "review", "batch", "decide", "serve", "example"}
     (group,) = app.registered_groups
     assert group.typer_instance is not None
     assert {c.name for c in group.typer_instance.registered_commands} == {
