@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from hf_triage._cli_extras import examples_dir
+from hf_triage.cli._extras import examples_dir
 from typer.testing import CliRunner
 
 import hf_triage
