@@ -217,6 +217,8 @@ class LineReader(io.RawIOBase):
 def neutralise(frame: Any, columns: list[str]) -> Any:
     """``frame`` with every text cell of ``columns`` that a spreadsheet would run as a formula
     prefixed with ``'`` (shown as text, not run); numbers such as ``-3`` stay as they are."""
+    from pandas.api.types import is_string_dtype  # type: ignore[import-untyped,unused-ignore]
+
     changed = {}
     for column in columns:
         series = frame[column]
@@ -227,7 +229,7 @@ def neutralise(frame: Any, columns: list[str]) -> Any:
                     ["'" + c if _risky(c) else c for c in cats]
                 )
             continue
-        if series.dtype != object:
+        if series.dtype != object and not is_string_dtype(series.dtype):
             continue
         try:
             candidates = series.str.match(_FORMULA.pattern, na=False)

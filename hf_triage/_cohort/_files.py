@@ -233,7 +233,7 @@ def _write_chunk(
         state["writer"].write_table(table)
 
 
-def _check_assigned(chunk: Any, source: Path, first_row: int, header_lines: int) -> None:
+def _check_assigned(chunk: Any, source: Path, first_row: int) -> None:
     """Refuse a cohort whose ``assigned_method`` column holds something that is not a method,
     before its chunk is written: the report counts that column, and a bad cell found there
     after the output is written would leave results without a report (issue 16)."""
@@ -244,11 +244,7 @@ def _check_assigned(chunk: Any, source: Path, first_row: int, header_lines: int)
     if not bool(bad.any()):
         return
     position = int(bad.to_numpy().nonzero()[0][0])
-    where = (
-        f"{source}:{first_row + position + header_lines}"
-        if header_lines
-        else f"{source}: row {first_row + position + 1}"
-    )
+    where = f"{source}: row {first_row + position + 1}"
     value = str(column.iloc[position])
     shown = repr(value if len(value) <= 40 else value[:39] + "…")
     raise AssessmentError(
@@ -302,7 +298,6 @@ def triage_file(
     state: dict[str, Any] = {}
     notes: list[str] = []
     size = 1 << 62 if in_suffix == ".jsonl" else chunk_rows
-    header_lines = 1 if in_suffix == ".csv" else 0
     partial = _temporary(target)
     binary = out_suffix == ".parquet"
     try:
@@ -312,7 +307,7 @@ def triage_file(
             else partial.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="")
         ) as handle:
             for chunk, share in iter_cohort(source, size, notes):
-                _check_assigned(chunk, source, rows, header_lines)
+                _check_assigned(chunk, source, rows)
                 triaged = triage_frame(chunk, rules=compiled, municipality=profile)
                 _write_chunk(triaged, handle, out_suffix, state, excel)
                 columns = [c for c in keep if c in triaged.columns and c not in RESULT_COLUMNS]
