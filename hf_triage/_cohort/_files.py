@@ -311,7 +311,8 @@ def triage_file(
                 triaged = triage_frame(chunk, rules=compiled, municipality=profile)
                 _write_chunk(triaged, handle, out_suffix, state, excel)
                 columns = [c for c in keep if c in triaged.columns and c not in RESULT_COLUMNS]
-                kept.append(triaged[[*columns, *RESULT_COLUMNS]])
+                # a copy: a selection would keep the whole chunk alive (copy-on-write views)
+                kept.append(triaged[[*columns, *RESULT_COLUMNS]].copy(deep=True))
                 rows += len(triaged)
                 if on_progress is not None:
                     on_progress(share, rows)
