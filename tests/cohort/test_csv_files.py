@@ -283,3 +283,11 @@ def test_the_api_refuses_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(AssessmentError, match="FIFO"):
         read_cohort(fifo)
+
+
+def test_triage_many_names_a_danish_key_with_the_english_one() -> None:
+    from hf_triage import triage_many
+
+    (result,) = triage_many([{"kompleksitet": "severe", "service_use": "minimal"}])
+    assert result.recommendation is None
+    assert result.error is not None and "did you mean 'complexity'" in result.error
