@@ -25,7 +25,7 @@ from .._domain import CORE_FIELDS, FIELDS
 from .._exceptions import AssessmentError
 from ._cells import column_problem
 
-__all__ = ["CsvLayout", "LineReader", "neutralise", "sniff_csv"]
+__all__ = ["CsvLayout", "LineReader", "header_problems", "neutralise", "sniff_csv"]
 
 _BOM = codecs.BOM_UTF8
 #: the separators tried, in the order a tie is broken
