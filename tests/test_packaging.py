@@ -8,11 +8,11 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from hf_triage.cli._extras import examples_dir
 from typer.testing import CliRunner
 
 import hf_triage
 from hf_triage.cli import app
+from hf_triage.cli._extras import examples_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"

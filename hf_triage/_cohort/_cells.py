@@ -29,6 +29,7 @@ from .._domain import DIMENSIONS, FIELDS, Scalar
 from .._models import validate_mapping
 
 __all__ = [
+    "DANISH_COLUMNS",
     "RESULT_COLUMNS",
     "SEPARATOR",
     "VALUE_INDEX",
@@ -110,6 +111,84 @@ def problem_of(name: str, value: object) -> str:
     return problems[0]
 
 
+#: Danish column headers (normalised: lower case, ``_`` for spaces, æ/ø/å as ae/oe/aa) and
+#: the field each means; the Danish words are the labels of _domain.FIELDS and of the
+#: Danish sources (seeds/: "kompleksitet", "brug af eksisterende tilbud", livsområder)
+DANISH_COLUMNS: dict[str, str] = {
+    "kompleksitet": "complexity",
+    "problemernes_kompleksitet": "complexity",
+    "kompleksitetsgrad": "complexity",
+    "brug_af_tilbud": "service_use",
+    "brug_af_eksisterende_tilbud": "service_use",
+    "evne_til_at_bruge_eksisterende_tilbud": "service_use",
+    "serviceforbrug": "service_use",
+    "tilbudsbrug": "service_use",
+    "hast": "urgency",
+    "hastegrad": "urgency",
+    "haster": "urgency",
+    "stoettebehov": "support_duration",
+    "forventet_stoettebehov": "support_duration",
+    "stoettens_varighed": "support_duration",
+    "varighed": "support_duration",
+    "boligsituation": "situation",
+    "bosituation": "situation",
+    "bolig": "dimensions.housing",
+    "psykisk_helbred": "dimensions.mental_health",
+    "psykisk_sundhed": "dimensions.mental_health",
+    "mental_sundhed": "dimensions.mental_health",
+    "fysisk_helbred": "dimensions.physical_health",
+    "fysisk_sundhed": "dimensions.physical_health",
+    "oekonomi": "dimensions.finances",
+    "okonomi": "dimensions.finances",
+    "daglige_aktiviteter": "dimensions.daily_activities",
+    "dagligdag": "dimensions.daily_activities",
+    "netvaerk": "dimensions.network",
+    "socialt_netvaerk": "dimensions.network",
+    "misbrug": "dimensions.substance_use",
+    "rusmidler": "dimensions.substance_use",
+    "rusmiddelbrug": "dimensions.substance_use",
+    "uddannelse_og_beskaeftigelse": "dimensions.education_employment",
+    "uddannelse_beskaeftigelse": "dimensions.education_employment",
+    "beskaeftigelse": "dimensions.education_employment",
+    "negative_erfaringer": "negative_service_experiences",
+    "negative_erfaringer_med_hjaelpesystemet": "negative_service_experiences",
+    "boligparat": "housing_ready",
+    "boligparathed": "housing_ready",
+    "samtykke": "consent",
+    "foreslaaet_metode": "proposed_method",
+    "forslag_til_metode": "proposed_method",
+}
+
+
+def _normalised(name: str) -> str:
+    norm = name.strip().lower()
+    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "_"), ("-", "_")):
+        norm = norm.replace(old, new)
+    return norm
+
+
+def _guess(norm: str) -> str | None:
+    """The field a normalised column name most likely means: English, Danish, or close to
+    either (a misspelling)."""
+    if norm in DIMENSIONS:
+        return f"dimensions.{norm}"
+    if norm in FIELDS:
+        return norm
+    if norm in DANISH_COLUMNS:
+        return DANISH_COLUMNS[norm]
+    for prefix in ("livsomraade.", "livsomraade_", "dimension.", "dimensions_"):
+        if norm.startswith(prefix):
+            return _guess(norm[len(prefix) :]) or _guess(f"dimensions.{norm[len(prefix) :]}")
+    if norm.startswith("dimensions."):
+        rest = norm.split(".", 1)[1]
+        guess = _guess(rest)
+        return guess if guess is not None and guess.startswith("dimensions.") else None
+    close = difflib.get_close_matches(norm, [*FIELDS, *DANISH_COLUMNS], n=1, cutoff=0.85)
+    if not close:
+        return None
+    return DANISH_COLUMNS.get(close[0], close[0])
+
+
 def column_problem(name: object) -> str | None:
     """Why a column (or record key) that is not an assessment field looks like a misspelt one.
 
@@ -123,23 +202,17 @@ def column_problem(name: object) -> str | None:
             "column 'dimensions' holds nested mappings; give one column per life dimension, "
             "named dimensions.<name> (hf_triage.read_cohort flattens JSON lines)"
         )
+    guess = _guess(_normalised(name))
     if name.startswith("dimensions."):
-        return f"column {name!r} is not a life dimension; allowed: " + ", ".join(
+        hint = f"did you mean {guess!r}? " if guess is not None else ""
+        return f"column {name!r} is not a life dimension; {hint}allowed: " + ", ".join(
             f"dimensions.{d}" for d in DIMENSIONS
         )
-    norm = name.strip().lower().replace(" ", "_").replace("-", "_")
-    if norm in DIMENSIONS:
-        guess = f"dimensions.{norm}"
-    elif norm in FIELDS:
-        guess = norm
-    else:
-        close = difflib.get_close_matches(norm, list(FIELDS), n=1, cutoff=0.85)
-        if not close:
-            return None
-        guess = close[0]
+    if guess is None:
+        return None
     return (
         f"column {name!r} is not an assessment field; did you mean {guess!r}? "
-        "Rename the column, or drop it"
+        "Rename the column (columns are named by the English field names), or drop it"
     )
 
 

@@ -8,6 +8,8 @@ output's ``error`` column.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +22,17 @@ __all__ = ["PROGRESS_BYTES", "batch"]
 
 #: input files larger than this get a progress bar
 PROGRESS_BYTES = 5_000_000
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename: no partial file."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def batch(
@@ -54,11 +67,21 @@ def batch(
             "report shows recommendations and deviations per group (groups under 5 suppressed).",
         ),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="Write the CSV output for Excel: ';' between cells and a UTF-8 BOM.",
+        ),
+    ] = False,
 ) -> None:
     """Triage every citizen of a cohort file; blank cells mean unknown.
 
     OUT gets the input columns plus method, possible_methods, missing, warning_codes,
     reason_ids (lists joined with ';') and error (a row that could not be triaged).
+    The CSV input may be separated by ',', ';' or tab, in UTF-8 (with or without a BOM) or
+    Windows-1252; what was found is noted on standard error. The output is written to a
+    temporary file and renamed, so a failure leaves none.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
@@ -72,6 +95,8 @@ def batch(
     try:
         # a FIFO or a device would hang or exhaust the reader: refused before it opens
         require_regular(source, what="cohort", error=AssessmentError)
+        if report is not None and report.is_dir():
+            raise AssessmentError(f"{report}: the report is a directory; give a file name")
         profile = load_municipality(municipality) if municipality is not None else None
         group_columns = tuple(c.strip() for c in groups.split(",")) if groups else ()
         decided = read_decisions(decisions) if decisions is not None else None
@@ -99,12 +124,15 @@ def batch(
                 municipality=profile,
                 on_progress=on_progress,
                 keep=("citizen_id", "assigned_method", *group_columns),
+                excel=excel,
             )
+        for note in results.attrs.get("hf_triage", {}).get("notes", []):
+            sys.stderr.write(f"hf-triage: note: {note}\n")
         summary = cohort_report(
             results, profile, lang=lang.value, decisions=decided, groups=group_columns
         )
         if report is not None:
-            report.write_text(summary.to_html(), encoding="utf-8")
+            _write_atomically(report, summary.to_html())
     except (TriageError, OSError, ImportError) as exc:
         fail(str(exc))
     counts = ", ".join(f"{k} {v}" for k, v in summary.methods.items())
