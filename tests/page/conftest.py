@@ -136,6 +136,8 @@ def browser() -> Iterator[Any]:
     from selenium.webdriver.chrome.service import Service
 
     found = _chromium()
+    if found is None and os.environ.get("HF_TRIAGE_REQUIRE_BROWSER") == "1":
+        pytest.fail("HF_TRIAGE_REQUIRE_BROWSER=1 but no Chromium: run .ci/install-browser")
     if found is None:
         pytest.skip(
             "no Chromium here: install Debian's chromium and chromium-driver "
