@@ -38,6 +38,7 @@ __all__ = [
     "Document",
     "Unreadable",
     "describe_error",
+    "given_value",
     "line_of_error",
     "load_document",
     "not_a_mapping",
@@ -245,14 +246,30 @@ SHOWN = 40
 
 def shown_value(value: Any) -> str | None:
     """The offending value for a message, cut short; ``None`` for a list, mapping or object
-    (its content is not echoed)."""
-    if isinstance(value, (str, int, float)):  # bool is an int
-        try:
-            text = repr(value)
-        except ValueError:  # an int of more than 4,300 digits
-            return "a very large number"
-        return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-    return None
+    (its content is not echoed). Never raises: a subclass's own ``repr`` is not called, and an
+    int of more than 4,300 digits (Python's conversion limit) is described, not written."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    try:
+        if isinstance(value, str):
+            text = str.__repr__(str.__getitem__(value, slice(0, SHOWN + 2)))
+        elif isinstance(value, int):
+            text = int.__repr__(value)
+        elif isinstance(value, float):
+            text = float.__repr__(value)
+        else:
+            return None
+    except ValueError:  # an int of more than 4,300 digits
+        return "a very large number"
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def given_value(value: Any) -> str:
+    """``shown_value``, or for a list, mapping or object only its kind (never its content)."""
+    shown = shown_value(value)
+    if shown is not None:
+        return shown
+    return f"a value of type {type(value).__name__}"
 
 
 def describe_error(error: Any, data: Any = None) -> str:
