@@ -7,6 +7,7 @@ validated parts (see ``_fast_model``); ``model_dump(mode="json")`` gives JSON-re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -401,12 +402,15 @@ class Municipality(BaseModel):
         def _iso_date(cls, value: object) -> object:
             # the strict YAML reader refuses bare dates, so a date arrives as quoted text
             if isinstance(value, str):
-                try:
-                    return date.fromisoformat(value)
-                except ValueError:
-                    raise ValueError(
-                        f"{value!r} is not a date; write it quoted as 'YYYY-MM-DD'"
-                    ) from None
+                # only YYYY-MM-DD: not 20240101, not a week date (issue 16)
+                if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                    try:
+                        return date.fromisoformat(value)
+                    except ValueError:
+                        pass
+                raise ValueError(
+                    f"{given_value(value)} is not a date; write it quoted as 'YYYY-MM-DD'"
+                )
             return value
 
     # hide_input_in_errors: an error must not echo the citizen ids in ``assigned``

@@ -38,11 +38,12 @@ def review(
     method, signals (codes joined with ';') and error; a summary is printed.
     """
     from .._followup import load_course, review_course
+    from .._followup._course import parse_iso_date
 
     try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
-    except ValueError:
-        fail(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+        day = parse_iso_date(today) if today else dt.date.today()
+    except ValueError as exc:
+        fail(f"--today: {exc}")
     if file.endswith(".csv"):
         _review_csv(file, day, rules, lang.value, output, json_out)
         return
