@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .._exceptions import TriageError
-from ._common import Lang, LangOption, MunicipalityOption, RulesOption, fail, load_compiled
+from ._common import Lang, LangOption, MunicipalityOption, RulesOption, echo, fail, load_compiled
 
 __all__ = ["assess"]
 
@@ -36,7 +36,7 @@ def assess(
     except TriageError as exc:
         fail(str(exc))
     if json_out:
-        typer.echo(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        echo(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     from rich.console import Console
 
