@@ -63,17 +63,20 @@ def _course(course: Course | Mapping[str, Any]) -> Course:
     try:
         return Course.model_validate(course)
     except ValidationError as exc:
-        problems = [
-            f"field '{'.'.join(str(p) for p in e['loc']) or '(course)'}': "
-            + (
-                f"{shown}: "
-                if e["type"] != "value_error" and (shown := shown_value(e.get("input")))
-                else ""
-            )
-            + str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        ]
+        problems = [_problem(e) for e in exc.errors()]
         raise CourseError("invalid course: " + "; ".join(problems)) from None
+
+
+def _problem(error: Any) -> str:
+    """One problem of a course record: the field (cut short), what is wrong and the offending
+    value cut short; an unknown key is named, its value never shown (issue 16)."""
+    parts = [p if isinstance(p, int) else (shown_value(str(p)) or "?")[1:-1] for p in error["loc"]]
+    where = ".".join(str(p) for p in parts) or "(course)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown field '{where}': check the spelling or remove it"
+    shown = shown_value(error.get("input")) if error["type"] != "value_error" else None
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"field '{where}': " + (f"{shown}: " if shown else "") + message
 
 
 def signal_codes(rules: CompiledRules, facts: Mapping[str, Scalar]) -> list[str]:

@@ -68,7 +68,9 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def _rules_with(d: Path, name: str, mutate: Callable[[str], str], file: str = "ruleset.yaml") -> Path:
+def _rules_with(
+    d: Path, name: str, mutate: Callable[[str], str], file: str = "ruleset.yaml"
+) -> Path:
     target = d / name
     shutil.copytree(RULES, target, ignore=shutil.ignore_patterns("tests"))
     path = target / file
@@ -116,7 +118,9 @@ def make_files(d: Path) -> None:
     days.write_text(text, encoding="utf-8")
     _rules_with(d, "r_escval", lambda t: t.replace("\n", "\n", 1), file="ruleset.yaml")
     r = d / "r_escval" / "ruleset.yaml"
-    r.write_text(r.read_text(encoding="utf-8") + "\nbogus\x1b[31m: \x1b]0;pwned\x07\n", encoding="utf-8")
+    r.write_text(
+        r.read_text(encoding="utf-8") + "\nbogus\x1b[31m: \x1b]0;pwned\x07\n", encoding="utf-8"
+    )
     # a rule directory whose file is a symlink to /dev/zero, a FIFO, and a directory loop
     for name, make in (
         ("r_zero", lambda p: os.symlink("/dev/zero", p)),
@@ -141,37 +145,82 @@ def make_files(d: Path) -> None:
 def probes() -> list[Probe]:
     """The probe table: (name, argv, standard input, clean exit codes)."""
     table: list[Probe] = []
-    for kind in ("zero", "urandom", "fifo", "nul", "esc", "c1", "esckey", "bin", "line",
-                 "directive", "tag", "deep", "bigint", "unknown", "adir", "missing"):
+    for kind in (
+        "zero",
+        "urandom",
+        "fifo",
+        "nul",
+        "esc",
+        "c1",
+        "esckey",
+        "bin",
+        "line",
+        "directive",
+        "tag",
+        "deep",
+        "bigint",
+        "unknown",
+        "adir",
+        "missing",
+    ):
         path = "{d}/" + kind + ("" if kind == "adir" else ".yaml")
         table.append(Probe(f"assess {kind}", ("assess", path)))
         table.append(Probe(f"decide {kind}", ("decide", path, "--method", "ICM")))
         table.append(Probe(f"review {kind}", ("review", path, "--today", "2026-01-01")))
-        table.append(Probe(f"assess --municipality {kind}",
-                           ("assess", "{d}/ok.yaml", "--municipality", path)))
+        table.append(
+            Probe(
+                f"assess --municipality {kind}", ("assess", "{d}/ok.yaml", "--municipality", path)
+            )
+        )
     for stdin in ("devnull", "closed", "binary", "text:complexity: \x1b[31m\n", "text:\x00"):
         table.append(Probe(f"assess - stdin={stdin[:12]!r}", ("assess", "-"), stdin=stdin))
-        table.append(Probe(f"review - stdin={stdin[:12]!r}",
-                           ("review", "-", "--today", "2026-01-01"), stdin=stdin))
+        table.append(
+            Probe(
+                f"review - stdin={stdin[:12]!r}",
+                ("review", "-", "--today", "2026-01-01"),
+                stdin=stdin,
+            )
+        )
     table += [
         Probe("assess bad --lang", ("assess", "{d}/ok.yaml", "--lang", "xx\x1b[31m")),
         Probe("review bad --today", ("review", "{d}/ok.yaml", "--today", "20250601")),
         Probe("review week --today", ("review", "{d}/ok.yaml", "--today", "2025-W23-1")),
-        Probe("review course 20250601", ("review", "{d}/course_bad_date.yaml", "--today", "2026-01-01")),
-        Probe("review course week date", ("review", "{d}/course_week.yaml", "--today", "2026-01-01")),
+        Probe(
+            "review course 20250601",
+            ("review", "{d}/course_bad_date.yaml", "--today", "2026-01-01"),
+        ),
+        Probe(
+            "review course week date", ("review", "{d}/course_week.yaml", "--today", "2026-01-01")
+        ),
         Probe("batch fifo", ("batch", "{d}/fifo.csv", "-o", "{d}/out.csv")),
         Probe("batch zero", ("batch", "/dev/zero", "-o", "{d}/out.csv")),
         Probe("batch to a directory", ("batch", "{d}/csv.csv", "-o", "{d}/adir")),
         Probe("batch to /dev/full", ("batch", "{d}/csv.csv", "-o", "/dev/full")),
         Probe("assess to /dev/full", ("assess", "{d}/ok.yaml"), stdin="devnull", codes=(2,)),
     ]
-    for name in ("r_nul", "r_esc", "r_directive", "r_line", "r_days", "r_escval", "r_zero",
-                 "r_fifo", "r_loop", "r_selfloop", "adir/none", "zero.yaml"):
+    for name in (
+        "r_nul",
+        "r_esc",
+        "r_directive",
+        "r_line",
+        "r_days",
+        "r_escval",
+        "r_zero",
+        "r_fifo",
+        "r_loop",
+        "r_selfloop",
+        "adir/none",
+        "zero.yaml",
+    ):
         clean = (0, 1, 2) if name == "r_line" else (1, 2)  # a long comment is harmless
         table.append(Probe(f"rules check {name}", ("rules", "check", "{d}/" + name), codes=clean))
-        table.append(Probe(f"assess --rules {name}",
-                           ("assess", "{d}/ok.yaml", "--rules", "{d}/" + name),
-                           codes=(0, 2) if name == "r_line" else (2,)))
+        table.append(
+            Probe(
+                f"assess --rules {name}",
+                ("assess", "{d}/ok.yaml", "--rules", "{d}/" + name),
+                codes=(0, 2) if name == "r_line" else (2,),
+            )
+        )
     return table
 
 
@@ -197,12 +246,18 @@ def run(probe: Probe, d: Path, timeout: float = TIMEOUT) -> Outcome:
     try:
         if probe.stdin == "closed":
             # the child starts with descriptor 0 closed
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=stdout,
-                                    stderr=subprocess.PIPE, env=env,
-                                    preexec_fn=lambda: os.close(0))  # noqa: PLW1509
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                env=env,
+                preexec_fn=lambda: os.close(0),
+            )  # noqa: PLW1509
         else:
-            proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
-                                    env=env)
+            proc = subprocess.Popen(
+                cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env
+            )
         try:
             _, err = proc.communicate(data, timeout=timeout)
         except subprocess.TimeoutExpired:
