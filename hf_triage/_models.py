@@ -289,8 +289,8 @@ def _assessment_error(exc: ValidationError) -> AssessmentError:
     """pydantic's error in the project's words: each field and what is wrong, never the value
     (the model hides input in errors; the domain check above already named bad values)."""
     problems = tuple(
-        f"field '{'.'.join(str(p) for p in e['loc']) or '(assessment)'}': "
-        + str(e["msg"]).removeprefix("Value error, ")
+        (f"field '{'.'.join(str(p) for p in e['loc'])}': " if e["loc"] else "")
+        + str(e["msg"]).removeprefix("Value error, ").removeprefix("invalid assessment: ")
         for e in exc.errors(include_input=False, include_url=False)
     )
     return AssessmentError(f"invalid assessment: {'; '.join(problems)}", problems)

@@ -152,3 +152,81 @@ def check_course(course: Any, today: Any) -> str:
         assert len(message) <= MAX_MESSAGE, f"unbounded message ({len(message)} chars)"
         assert SECRET not in message, "an unknown key's value in the message"
         return type(exc).__name__
+
+
+# --- the full-size rerun: the same kinds of values from a seeded ``random`` (hypothesis
+# spends most of its time generating, which 10^5 examples cannot afford) ---
+
+_HOSTILE_TEXT = ("\x00", "\x1b[2J", "\x9b31m", "\u202e", "x" * 200_000, "20250601", "yes", "")
+
+
+def _random_scalar(rng: Any) -> Any:
+    kind = rng.randrange(9)
+    if kind == 0:
+        return rng.choice(_HOSTILE_TEXT)
+    if kind == 1:
+        return "".join(chr(rng.randrange(0x20, 0x3000)) for _ in range(rng.randrange(40)))
+    if kind == 2:
+        return rng.randrange(-(2**70), 2**70)
+    if kind == 3:
+        return rng.choice((10**5000, -(10**4400), float("nan"), float("inf"), 1e308, -0.0))
+    if kind == 4:
+        return rng.choice((None, True, False, b"bytes"))
+    if kind == 5:
+        return HostileRepr()
+    if kind == 6:
+        return _deep(rng.choice((10, 5000)))
+    if kind == 7:
+        return [_random_scalar(rng) for _ in range(rng.randrange(3))]
+    return {str(rng.random()): _random_scalar(rng)}
+
+
+def random_assessment(rng: Any) -> tuple[dict[Any, Any], Any]:
+    """An assessment mostly valid, with hostile keys and values mixed in, and a municipality."""
+    data: dict[Any, Any] = {}
+    for key in rng.sample(_top, rng.randrange(len(_top) + 1)):
+        values = FIELDS[key].values
+        data[key] = rng.choice(values) if rng.random() < 0.7 else _random_scalar(rng)
+    if rng.random() < 0.5:
+        dims: dict[Any, Any] = {
+            d: rng.randrange(5) if rng.random() < 0.7 else _random_scalar(rng)
+            for d in rng.sample(DIMENSIONS, rng.randrange(4))
+        }
+        if rng.random() < 0.2:
+            dims[rng.choice((10**5000, "unknown_dim", 3.5))] = 1
+        data["dimensions"] = dims if rng.random() < 0.9 else _random_scalar(rng)
+    if rng.random() < 0.3:
+        data[rng.choice(("diagnosis", "cpr", "notes", "x" * 100_000))] = SECRET
+    if rng.random() < 0.05:
+        data[rng.choice((10**5000, 7))] = SECRET
+    municipality: Any = None
+    if rng.random() < 0.3:
+        offers = [rng.choice(("CTI", "ICM", "ACT")) for _ in range(rng.randrange(4))]
+        if rng.random() < 0.3:
+            offers.append(_random_scalar(rng))
+        municipality = {"offers": offers} if rng.random() < 0.9 else _random_scalar(rng)
+    return data, municipality
+
+
+def random_course(rng: Any) -> tuple[dict[str, Any], Any]:
+    def day() -> Any:
+        if rng.random() < 0.8:
+            return dt.date.fromordinal(rng.randrange(1, dt.date.max.toordinal())).isoformat()
+        return rng.choice(("20250601", "2025-W23-1", "9999-12-31", "0001-01-01", 5))
+
+    course: dict[str, Any] = {
+        "method": rng.choice(("CTI", "ICM", "ACT")) if rng.random() < 0.9 else _random_scalar(rng),
+        "start_date": day(),
+    }
+    if rng.random() < 0.5:
+        course["admissions"] = [
+            {"kind": rng.choice(("hospital", "prison")), "start": day(), "planned_end": day()}
+        ]
+    if rng.random() < 0.3:
+        course["last_contact"] = day()
+    if rng.random() < 0.2:
+        course["notes"] = SECRET
+    today: Any = dt.date.fromordinal(rng.randrange(1, dt.date.max.toordinal()))
+    if rng.random() < 0.2:
+        today = rng.choice((dt.datetime(2026, 1, 1, 23, 59), "2026-01-01", None, 5))
+    return course, today

@@ -253,7 +253,7 @@ def run(probe: Probe, d: Path, timeout: float = TIMEOUT) -> Outcome:
                 stderr=subprocess.PIPE,
                 env=env,
                 preexec_fn=lambda: os.close(0),
-            )  # noqa: PLW1509
+            )
         else:
             proc = subprocess.Popen(
                 cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env
