@@ -63,11 +63,12 @@ def main() -> None:
         _quiet_stdout()
         _fail_line(f"cannot write or read: {exc.strerror or type(exc).__name__}")
     except Exception as exc:
-        if not callable(getattr(exc, "format_message", None)):
+        format_message = getattr(exc, "format_message", None)
+        if not callable(format_message):
             raise
         # a bad option or argument (click's UsageError, whichever click typer bundles): one
         # line, not a panel; the value is cut and escaped like every other message
-        message = " ".join(str(exc.format_message()).split())
+        message = " ".join(str(format_message()).split())
         _fail_line(safe(message if len(message) <= 300 else message[:299] + "…"))
     except SystemExit as exc:
         _flush_or_fail()
