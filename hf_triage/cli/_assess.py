@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from .._exceptions import TriageError
-from ._common import Lang, LangOption, MunicipalityOption, RulesOption, echo, fail, load_compiled
+from ._common import (
+    Lang,
+    LangOption,
+    MunicipalityOption,
+    RulesOption,
+    echo,
+    fail,
+    load_compiled,
+    safe_tree,
+)
 
 __all__ = ["assess"]
 
@@ -42,4 +51,7 @@ def assess(
 
     from .._render import recommendation_rich
 
-    Console().print(recommendation_rich(rec))
+    # rule-file texts reach the terminal through rich, which passes escape sequences on as
+    # they are: the recommendation is rendered from a copy with every text escaped
+    shown = type(rec).model_validate(safe_tree(rec.model_dump(mode="json")))
+    Console().print(recommendation_rich(shown))

@@ -32,6 +32,7 @@ __all__ = [
     "finish",
     "load_compiled",
     "safe",
+    "safe_tree",
 ]
 
 
@@ -63,6 +64,17 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def safe(text: str) -> str:
     """``text`` with every control character written as an escape, never raw."""
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def safe_tree(value: Any) -> Any:
+    """JSON-like data with every text escaped by ``safe`` (for a renderer that prints it)."""
+    if isinstance(value, str):
+        return safe(value)
+    if isinstance(value, list):
+        return [safe_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: safe_tree(v) for k, v in value.items()}
+    return value
 
 
 def echo(text: str, *, nl: bool = True) -> None:

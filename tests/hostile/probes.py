@@ -227,7 +227,8 @@ def probes() -> list[Probe]:
 def run(probe: Probe, d: Path, timeout: float = TIMEOUT) -> Outcome:
     """Run one probe; a hang is killed after ``timeout`` seconds."""
     argv = [a.replace("{d}", str(d)) for a in probe.argv]
-    cmd = [sys.executable, "-m", "hf_triage.cli", *argv]
+    # the ``hf-triage`` script's entry point, in this interpreter
+    cmd = [sys.executable, "-c", "from hf_triage.cli import main; main()", *argv]
     stdin: int | None
     data: bytes | None = None
     if probe.stdin == "devnull":
