@@ -10,11 +10,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._compile import CompiledRules, compile_rules
+from ._documents import given_value
 from ._domain import METHODS, Domain
 from ._exceptions import AssessmentError, MunicipalityError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
-from ._rulemodels import fmt_value
 from ._table import TABLES, answer
 
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
@@ -67,7 +67,7 @@ def offers_of(municipality: Mapping[str, Any] | Municipality | None) -> frozense
         return None
     if type(municipality) is dict and municipality.keys() == {"offers"}:
         offers = municipality["offers"]
-        if type(offers) is list and all(m in _METHOD_SET for m in offers):
+        if type(offers) is list and all(type(m) is str and m in _METHOD_SET for m in offers):
             return frozenset(offers)
     if isinstance(municipality, Municipality):
         return frozenset(municipality.offers)
@@ -79,13 +79,13 @@ def offers_of(municipality: Mapping[str, Any] | Municipality | None) -> frozense
     offers = municipality.get("offers")
     if not isinstance(offers, (list, tuple, set, frozenset)):
         raise MunicipalityError(
-            f"municipality 'offers': {fmt_value(offers)!r} is not a list of methods; "
+            f"municipality 'offers': {given_value(offers)} is not a list of methods; "
             f"write e.g. offers: [CTI, ICM] (allowed methods: {', '.join(METHODS)})"
         )
-    bad = [m for m in offers if m not in METHODS]
+    bad = [m for m in offers if type(m) is not str or m not in METHODS]
     if bad:
         raise MunicipalityError(
-            f"municipality 'offers': {fmt_value(bad[0])!r} is not a method; "
+            f"municipality 'offers': {given_value(bad[0])} is not a method; "
             f"allowed: {', '.join(METHODS)}"
         )
     try:

@@ -38,12 +38,14 @@ __all__ = [
     "Document",
     "Unreadable",
     "describe_error",
+    "given_value",
     "line_of_error",
     "load_document",
     "not_a_mapping",
     "open_text",
     "parse_document",
     "read_text",
+    "refuse_text",
     "require_regular",
     "shown_value",
     "source_name",
@@ -207,10 +209,46 @@ def parse_document(source: str | Path, what: str) -> Document:
         text = read_text(source)
     except Unreadable as exc:
         return Document(name, None, (f"{name}:1: cannot read the {what}: {exc.reason}",))
+    refused = refuse_text(text)
+    if refused is not None:
+        return Document(name, None, (f"{name}:{refused[0]}: {refused[1]}",))
     document = parse_yaml(text)
     return Document(
         name, document, tuple(f"{name}:{p.line}: {p.message}" for p in document.problems)
     )
+
+
+#: what YAML allows in a document (YAML 1.2 §5.1 "Character Set"); anything else — NUL, ESC,
+#: the C1 controls — is refused before parsing, with its line, instead of a reader traceback
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: a directive line (``%YAML 1.1``, ``%TAG``): it would ask for YAML 1.1 semantics (``yes`` is
+#: true, ``010`` is octal) that the strict reader does not follow, so it is refused, not ignored
+_DIRECTIVE = re.compile(r"^%[^\n]*", re.MULTILINE)
+
+
+def refuse_text(text: str) -> tuple[int, str] | None:
+    """``(line, message)`` for text no document may hold — a raw control character or a YAML
+    directive — else ``None``. The character is named by its code, never written raw."""
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return line, (
+            f"a raw control character (U+{ord(bad.group()):04X}) at column {column}: remove it; "
+            "a document holds printable text only"
+        )
+    for match in _DIRECTIVE.finditer(text):
+        head = text[: match.start()]
+        if head.strip() and not all(
+            not ln.strip() or ln.lstrip().startswith("#") for ln in head.splitlines()
+        ):
+            break  # past the first content line: not a directive position
+        line = text.count("\n", 0, match.start()) + 1
+        return line, (
+            f"the YAML directive {shown_value(match.group().strip())} is not supported: remove "
+            "it (documents are read as YAML 1.2 core: quote text such as 'yes')"
+        )
+    return None
 
 
 #: a cross-field problem raised for the whole model names its field first: "ending.date (…"
@@ -245,14 +283,30 @@ SHOWN = 40
 
 def shown_value(value: Any) -> str | None:
     """The offending value for a message, cut short; ``None`` for a list, mapping or object
-    (its content is not echoed)."""
-    if isinstance(value, (str, int, float)):  # bool is an int
-        try:
-            text = repr(value)
-        except ValueError:  # an int of more than 4,300 digits
-            return "a very large number"
-        return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-    return None
+    (its content is not echoed). Never raises: a subclass's own ``repr`` is not called, and an
+    int of more than 4,300 digits (Python's conversion limit) is described, not written."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    try:
+        if isinstance(value, str):
+            text = str.__repr__(str.__getitem__(value, slice(0, SHOWN + 2)))
+        elif isinstance(value, int):
+            text = int.__repr__(value)
+        elif isinstance(value, float):
+            text = float.__repr__(value)
+        else:
+            return None
+    except ValueError:  # an int of more than 4,300 digits
+        return "a very large number"
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def given_value(value: Any) -> str:
+    """``shown_value``, or for a list, mapping or object only its kind (never its content)."""
+    shown = shown_value(value)
+    if shown is not None:
+        return shown
+    return f"a value of type {type(value).__name__}"
 
 
 def describe_error(error: Any, data: Any = None) -> str:

@@ -7,13 +7,22 @@ validated parts (see ``_fast_model``); ``model_dump(mode="json")`` gives JSON-re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from ._documents import given_value
 from ._domain import DIMENSIONS, FIELDS, Scalar
 from ._exceptions import AssessmentError
 from ._rulemodels import fmt_value
@@ -41,11 +50,16 @@ _ASSESSMENT_KEYS = (*(k for k in FIELDS if not k.startswith("dimensions.")), "di
 
 
 def _given(value: object) -> str:
-    """The value as given, with its kind when it is not text (True vs 'true' vs 1)."""
+    """The value as given, with its kind when it is not text (True vs 'true' vs 1); cut short,
+    and for a list, mapping or other object only its kind (never its content, never its repr:
+    a huge, deeply nested or hostile value must not break or bloat the message)."""
     if isinstance(value, str):
-        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
-    kind = {bool: "true/false", int: "a number", float: "a number"}.get(type(value))
-    return f"{fmt_value(value)} ({kind or type(value).__name__})"
+        return given_value(value)
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"{given_value(value)} (a number)"
+    return given_value(value)
 
 
 #: per field: the one type its values have, and the set of allowed values (the hot path)
@@ -114,7 +128,7 @@ def _validate_in_full(data: Mapping[str, Any]) -> tuple[dict[str, Scalar], list[
                 )
                 continue
             for dim, score in value.items():
-                name = f"dimensions.{dim}"
+                name = f"dimensions.{dim}" if type(dim) is str else ""
                 spec = FIELDS.get(name)
                 if spec is None:
                     problems.append(
@@ -199,14 +213,25 @@ class Assessment(BaseModel):
 
     def __init__(self, **data: Any) -> None:
         _raise_problems(data)
-        super().__init__(**data)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _assessment_error(exc) from None
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Assessment:
         """Validate a mapping; raises ``AssessmentError`` naming every bad field."""
         if isinstance(obj, Mapping):
             _raise_problems(obj)
-        return super().model_validate(obj, **kwargs)
+        elif not isinstance(obj, Assessment):
+            raise AssessmentError(
+                "an assessment must be a mapping of field: value or an hf_triage.Assessment, "
+                f"not {type(obj).__name__}"
+            )
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as exc:
+            raise _assessment_error(exc) from None
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Assessment:
@@ -258,6 +283,17 @@ def _plain(data: Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(dims, Dimensions):
         return {**data, "dimensions": dims.model_dump(exclude_none=True)}
     return data
+
+
+def _assessment_error(exc: ValidationError) -> AssessmentError:
+    """pydantic's error in the project's words: each field and what is wrong, never the value
+    (the model hides input in errors; the domain check above already named bad values)."""
+    problems = tuple(
+        (f"field '{'.'.join(str(p) for p in e['loc'])}': " if e["loc"] else "")
+        + str(e["msg"]).removeprefix("Value error, ").removeprefix("invalid assessment: ")
+        for e in exc.errors(include_input=False, include_url=False)
+    )
+    return AssessmentError(f"invalid assessment: {'; '.join(problems)}", problems)
 
 
 def _raise_problems(data: Mapping[str, Any]) -> None:
@@ -366,12 +402,15 @@ class Municipality(BaseModel):
         def _iso_date(cls, value: object) -> object:
             # the strict YAML reader refuses bare dates, so a date arrives as quoted text
             if isinstance(value, str):
-                try:
-                    return date.fromisoformat(value)
-                except ValueError:
-                    raise ValueError(
-                        f"{value!r} is not a date; write it quoted as 'YYYY-MM-DD'"
-                    ) from None
+                # only YYYY-MM-DD: not 20240101, not a week date (issue 16)
+                if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                    try:
+                        return date.fromisoformat(value)
+                    except ValueError:
+                        pass
+                raise ValueError(
+                    f"{given_value(value)} is not a date; write it quoted as 'YYYY-MM-DD'"
+                )
             return value
 
     # hide_input_in_errors: an error must not echo the citizen ids in ``assigned``

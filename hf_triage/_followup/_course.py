@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .._compile import DAYS_LIMIT
+from .._documents import shown_value
 from .._domain import Scalar
 
 __all__ = [
@@ -34,33 +37,87 @@ __all__ = [
     "Course",
     "Ending",
     "MonthlyIntensity",
+    "as_today",
     "course_facts",
     "load_course",
     "months_between",
+    "parse_iso_date",
 ]
 
 _MODEL = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, strict=True)
 
 
+#: the one documented date form: ``YYYY-MM-DD``. ``date.fromisoformat`` alone would also take
+#: ``20250601`` and week dates (``2025-W23-1``), which a case system never means to send.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """A date written ``YYYY-MM-DD`` (the one documented form); ``ValueError`` otherwise."""
+    if _ISO_DATE.fullmatch(text) is None:
+        raise ValueError(f"{shown_value(text)} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{shown_value(text)} is not a date; write YYYY-MM-DD, e.g. 2026-11-24"
+        ) from None
+
+
 def _iso_date(value: Any) -> Any:
     """Dates come as ``datetime.date`` or ISO text ``YYYY-MM-DD``; nothing else is guessed
-    (not a number, not ``"yes"``). Applied before strict validation."""
+    (not a number, not ``"yes"``, not ``20250601`` or a week date). Applied before strict
+    validation."""
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24"
-            ) from None
+        return parse_iso_date(value)
     if isinstance(value, dt.datetime):
         raise ValueError("a date without a time is expected, e.g. 2026-11-24")
     return value
 
 
+def as_today(value: object) -> dt.date:
+    """The day a review is made for: a ``date``; or a ``datetime`` (a pandas ``Timestamp`` is
+    one) as its own calendar date.
+
+    Time zones: the date part is taken as the value shows it, in its own zone (an aware
+    ``2026-11-24T23:30+01:00`` is 24 November), never converted to UTC or to this machine's
+    zone, so the same value gives the same review everywhere. Anything else (text, a number,
+    ``NaT``) is refused with ``ValueError``.
+    """
+    if isinstance(value, dt.datetime):
+        try:
+            return dt.date(value.year, value.month, value.day)
+        except (TypeError, ValueError):  # pandas NaT is a datetime without a date
+            raise ValueError(
+                "today is not a date (NaT); give e.g. datetime.date(2026, 11, 24)"
+            ) from None
+    if isinstance(value, dt.date):
+        return value
+    raise ValueError(
+        "today must be a date, a datetime or a pandas Timestamp, e.g. "
+        f"datetime.date(2026, 11, 24), not {type(value).__name__}"
+    )
+
+
+def _days(delta: dt.timedelta) -> int:
+    """A number of days for the rules, saturated just below ``DAYS_LIMIT``: an at_least test
+    accepts days below that limit only, and an open-ended date such as ``9999-12-31`` (about
+    2.9 million days away) must pass every at_least test, not fail them all."""
+    return min(delta.days, DAYS_LIMIT - 1)
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
-class MonthlyIntensity(BaseModel):
+class _Record(BaseModel):
+    """A part of a citizen's record: its ``repr`` names the fields given, never their values
+    (reprs end up in logs, tracebacks and notebooks; issue 16)."""
+
+    def __repr_args__(self) -> Any:
+        return [("fields_given", sorted(self.model_fields_set))]
+
+
+class MonthlyIntensity(_Record):
     """The support given in one calendar month, 0-4 (see the module docstring)."""
 
     model_config = _MODEL
@@ -68,7 +125,7 @@ class MonthlyIntensity(BaseModel):
     level: Literal[0, 1, 2, 3, 4]
 
 
-class Admission(BaseModel):
+class Admission(_Record):
     """A stay in hospital or treatment, or a prison term."""
 
     model_config = _MODEL
@@ -78,7 +135,7 @@ class Admission(BaseModel):
     planned_end: IsoDate | None = Field(default=None, description="For a prison term: its end")
 
 
-class Ending(BaseModel):
+class Ending(_Record):
     """How and why the course ended."""
 
     model_config = _MODEL
@@ -90,7 +147,7 @@ class Ending(BaseModel):
     handover_plan: bool = Field(default=False, description="A hand-over plan exists (003 §4.2.10)")
 
 
-class Course(BaseModel):
+class Course(_Record):
     """A citizen's course of support, as the case system holds it."""
 
     model_config = _MODEL
@@ -190,6 +247,7 @@ def course_facts(course: Course, today: dt.date) -> dict[str, Scalar]:
 
     A fact that the record does not hold is left out (rules then simply do not match on it).
     """
+    today = as_today(today)
     if today < course.start_date:
         raise ValueError(f"today ({today}) is before the course started ({course.start_date})")
     months = months_between(course.start_date, today)
@@ -214,22 +272,22 @@ def course_facts(course: Course, today: dt.date) -> dict[str, Scalar]:
     if current:
         admission = max(current, key=lambda a: a.start)
         facts["admission"] = admission.kind
-        facts["days_admitted"] = (today - admission.start).days
+        facts["days_admitted"] = _days(today - admission.start)
         if admission.kind == "prison" and admission.planned_end is not None:
-            facts["prison_term_days"] = (admission.planned_end - admission.start).days
+            facts["prison_term_days"] = _days(admission.planned_end - admission.start)
     else:
         facts["admission"] = "none"
     if course.last_contact is not None:
         if course.last_contact > today:
             raise ValueError(f"last_contact ({course.last_contact}) is after today ({today})")
-        facts["days_without_contact"] = (today - course.last_contact).days
+        facts["days_without_contact"] = _days(today - course.last_contact)
     ending = course.ending
     facts["ended"] = ending is not None and ending.date <= today
     if ending is not None and ending.date <= today:
         facts["ending_reason"] = ending.reason
         facts["handover_plan"] = ending.handover_plan
         if ending.stable_since is not None:
-            facts["stable_days"] = (ending.date - ending.stable_since).days
+            facts["stable_days"] = _days(ending.date - ending.stable_since)
     return facts
 
 

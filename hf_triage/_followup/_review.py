@@ -15,9 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .._compile import CompiledRules
+from .._documents import given_value, shown_value
 from .._domain import Scalar
 from .._exceptions import CourseError, TriageError
-from ._course import Course, course_facts
+from ._course import Course, as_today, course_facts
 
 __all__ = ["CourseReview", "CourseSignal", "review_course", "review_courses", "signal_codes"]
 
@@ -56,17 +57,26 @@ def _course(course: Course | Mapping[str, Any]) -> Course:
     if isinstance(course, Course):
         return course
     if not isinstance(course, Mapping):
-        raise CourseError(f"a course must be a mapping or an hf_triage.Course, not {type(course)}")
+        raise CourseError(
+            f"a course must be a mapping or an hf_triage.Course, not {type(course).__name__}"
+        )
     try:
         return Course.model_validate(course)
     except ValidationError as exc:
-        problems = [
-            f"field '{'.'.join(str(p) for p in e['loc']) or '(course)'}': "
-            + (f"{e['input']!r}: " if isinstance(e.get("input"), (str, int, float, bool)) else "")
-            + str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        ]
+        problems = [_problem(e) for e in exc.errors()]
         raise CourseError("invalid course: " + "; ".join(problems)) from None
+
+
+def _problem(error: Any) -> str:
+    """One problem of a course record: the field (cut short), what is wrong and the offending
+    value cut short; an unknown key is named, its value never shown (issue 16)."""
+    parts = [p if isinstance(p, int) else (shown_value(str(p)) or "?")[1:-1] for p in error["loc"]]
+    where = ".".join(str(p) for p in parts) or "(course)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown field '{where}': check the spelling or remove it"
+    shown = shown_value(error.get("input")) if error["type"] != "value_error" else None
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"field '{where}': " + (f"{shown}: " if shown else "") + message
 
 
 def signal_codes(rules: CompiledRules, facts: Mapping[str, Scalar]) -> list[str]:
@@ -91,9 +101,11 @@ def review_course(
     from .._exceptions import RuleError
 
     if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
-    if not isinstance(today, dt.date):
-        raise CourseError(f"today must be a date, e.g. datetime.date(2026, 11, 24), not {today!r}")
+        raise TriageError(f"lang {given_value(lang)} is not supported; allowed: {', '.join(LANGS)}")
+    try:
+        today = as_today(today)
+    except ValueError as exc:
+        raise CourseError(str(exc)) from None
     compiled = rules if rules is not None else default_rules()
     if not compiled.signals:
         raise RuleError(f"{compiled.directory}: the rule set has no follow-up file (followup.yaml)")
@@ -109,7 +121,7 @@ def review_course(
 
         codes = signal_codes_durable(compiled, facts)
     else:
-        raise TriageError(f"engine {engine!r} is not known; allowed: builtin, durable")
+        raise TriageError(f"engine {given_value(engine)} is not known; allowed: builtin, durable")
     by_code = {s.code: s for s in compiled.signals}
     signals = [
         CourseSignal(

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from .._compile import CompiledRules
 from .._documents import Unreadable, open_text, source_name
 from .._exceptions import CourseError
+from ._course import parse_iso_date
 from ._review import CourseReview, review_course
 
 __all__ = [
@@ -121,7 +122,7 @@ class CourseRow(BaseModel):
             return () if info.field_name == "intensity" else None
         if info.field_name in _DATES:
             try:
-                dt.date.fromisoformat(text)
+                parse_iso_date(text)
             except ValueError:
                 raise ValueError(
                     f"{_shown(text)} is not a date; write YYYY-MM-DD, e.g. 2026-11-24"
@@ -168,7 +169,7 @@ def _month(part: str) -> tuple[str, int]:
     month, sep, level = (p.strip() for p in part.partition(":"))
     if sep and len(level) == 1 and level in "01234":
         try:
-            dt.date.fromisoformat(f"{month}-01")
+            parse_iso_date(f"{month}-01")
         except ValueError:
             pass
         else:

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from .._exceptions import TriageError
-from ._common import Lang, LangOption, MunicipalityOption, RulesOption, fail, load_compiled
+from ._common import (
+    Lang,
+    LangOption,
+    MunicipalityOption,
+    RulesOption,
+    echo,
+    fail,
+    load_compiled,
+    safe_tree,
+)
 
 __all__ = ["assess"]
 
@@ -36,10 +45,13 @@ def assess(
     except TriageError as exc:
         fail(str(exc))
     if json_out:
-        typer.echo(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        echo(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     from rich.console import Console
 
     from .._render import recommendation_rich
 
-    Console().print(recommendation_rich(rec))
+    # rule-file texts reach the terminal through rich, which passes escape sequences on as
+    # they are: the recommendation is rendered from a copy with every text escaped
+    shown = type(rec).model_validate(safe_tree(rec.model_dump(mode="json")))
+    Console().print(recommendation_rich(shown))

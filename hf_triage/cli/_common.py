@@ -7,6 +7,7 @@ command module imports the package that imports it: the CLI has no import cycle.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -25,10 +26,13 @@ __all__ = [
     "LangOption",
     "MunicipalityOption",
     "RulesOption",
+    "echo",
     "fail",
     "fail_listing",
     "finish",
     "load_compiled",
+    "safe",
+    "safe_tree",
 ]
 
 
@@ -51,19 +55,55 @@ MunicipalityOption = Annotated[
 ]
 
 
+#: control characters (C0 but tab and newline, DEL, C1) and bidirectional overrides: written
+#: raw to a terminal they run as escape sequences (a rule value or a citizen id could clear the
+#: screen or retitle the window), so the CLI writes them as ``\\u001b`` (valid in JSON, too)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """``text`` with every control character written as an escape, never raw."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def safe_tree(value: Any) -> Any:
+    """JSON-like data with every text escaped by ``safe`` (for a renderer that prints it)."""
+    if isinstance(value, str):
+        return safe(value)
+    if isinstance(value, list):
+        return [safe_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: safe_tree(v) for k, v in value.items()}
+    return value
+
+
+def echo(text: str, *, nl: bool = True) -> None:
+    """``typer.echo`` of text that may hold rule-file values or course data: escaped."""
+    typer.echo(safe(text), nl=nl)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """One line on standard error, no traceback."""
-    sys.stderr.write("hf-triage: " + " ".join(message.split("\n")) + "\n")
+    _write_err("hf-triage: " + " ".join(safe(message).split("\n")) + "\n")
     raise typer.Exit(code)
+
+
+def _write_err(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no or closed standard error: exit anyway
+        pass
 
 
 def fail_listing(exc: TriageError) -> NoReturn:
     """For policy staff: every problem of a rule or case file on its own line, then exit 2."""
     problems = getattr(exc, "problems", ()) or (str(exc),)
     if len(problems) > 1:
-        sys.stderr.write(f"hf-triage: {len(problems)} problem(s):\n")
+        _write_err(f"hf-triage: {len(problems)} problem(s):\n")
     for problem in problems:
-        sys.stderr.write(("  " if len(problems) > 1 else "hf-triage: ") + problem + "\n")
+        line = " ".join(safe(problem).split("\n"))
+        _write_err(("  " if len(problems) > 1 else "hf-triage: ") + line + "\n")
     raise typer.Exit(2)
 
 
@@ -77,7 +117,7 @@ def load_compiled(rules_dir: Path | None) -> CompiledRules:
 def finish(report: Any, text: str, json_out: bool) -> NoReturn:
     """Print a check or case report (text or JSON); exit 0 when ok, 1 otherwise."""
     if json_out:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(text)
+        echo(text)
     raise typer.Exit(0 if report.ok else 1)

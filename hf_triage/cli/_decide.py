@@ -19,6 +19,7 @@ from ._common import (
     LangOption,
     MunicipalityOption,
     RulesOption,
+    echo,
     fail,
     load_compiled,
 )
@@ -63,6 +64,6 @@ def decide(
     except TriageError as exc:
         fail(str(exc))
     if json_out:
-        typer.echo(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        echo(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    typer.echo(render_grounds(record, lang.value))
+    echo(render_grounds(record, lang.value))

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from .._exceptions import TriageError
-from ._common import JsonOption, Lang, LangOption, RulesOption, fail, load_compiled
+from ._common import JsonOption, Lang, LangOption, RulesOption, echo, fail, load_compiled
 
 __all__ = ["review"]
 
@@ -38,11 +38,12 @@ def review(
     method, signals (codes joined with ';') and error; a summary is printed.
     """
     from .._followup import load_course, review_course
+    from .._followup._course import parse_iso_date
 
     try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
-    except ValueError:
-        fail(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+        day = parse_iso_date(today) if today else dt.date.today()
+    except ValueError as exc:
+        fail(f"--today: {exc}")
     if file.endswith(".csv"):
         _review_csv(file, day, rules, lang.value, output, json_out)
         return
@@ -52,15 +53,15 @@ def review(
     except TriageError as exc:
         fail(str(exc))
     if json_out:
-        typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     da = lang.value == "da"
     head = f"{'Opfølgning' if da else 'Follow-up'}: {result.method}, {result.today.isoformat()}"
-    typer.echo(head)
+    echo(head)
     if not result.signals:
-        typer.echo("  " + ("Ingen signaler." if da else "No signals."))
+        echo("  " + ("Ingen signaler." if da else "No signals."))
     for signal in result.signals:
-        typer.echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
+        echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
 
 
 def _review_csv(
@@ -85,12 +86,12 @@ def _review_csv(
         fail(f"{output}: cannot write the results: {exc.strerror or type(exc).__name__}")
     summary = FollowupSummary.from_reviews(reviews)
     if as_json:
-        typer.echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
+        echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
         return
     errors = sum(1 for r in rows if r["error"])
-    typer.echo(
+    echo(
         f"{len(rows)} {'forløb' if lang == 'da' else 'courses'}, "
         f"{errors} {'med fejl' if lang == 'da' else 'with errors'}"
     )
     for line in summary.lines(lang):
-        typer.echo("  " + line)
+        echo("  " + line)

@@ -14,6 +14,7 @@ from ._common import (
     Lang,
     LangOption,
     MunicipalityOption,
+    echo,
     fail,
     fail_listing,
     finish,
@@ -95,7 +96,7 @@ def rules_schema(
         fail(str(exc))
     text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
 
@@ -136,4 +137,4 @@ def rules_diff(
             )
     except (TriageError, OSError, ImportError) as exc:
         fail(str(exc))
-    typer.echo(result.to_json() if json_out else result.to_text())
+    echo(result.to_json() if json_out else result.to_text())
