@@ -81,4 +81,4 @@ def test_reconfigure_leaves_foreign_streams_alone(monkeypatch: pytest.MonkeyPatc
     assert legacy.encoding == "utf-8"
     legacy.write("≥ → ⚠")
     legacy.flush()
-    assert legacy.buffer.getvalue() == "≥ → ⚠".encode()  # type: ignore[attr-defined]
+    assert legacy.buffer.getvalue() == "≥ → ⚠".encode()
