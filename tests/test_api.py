@@ -7,6 +7,7 @@ import json
 import pickle
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -192,7 +193,7 @@ def test_model_dump_json_has_every_contract_key_and_is_json() -> None:
     assert json.loads(json.dumps(data)) == data
 
 
-ROUND_TRIP_CASES = [
+ROUND_TRIP_CASES: list[dict[str, Any]] = [
     {},
     {"complexity": "severe"},
     core("mild", "significant"),
@@ -341,8 +342,8 @@ def test_english_texts_differ_from_danish() -> None:
     assert len(da.warnings) == 4
     for d, e in zip(da.reasons, en.reasons, strict=True):
         assert d.text != e.text
-    for d, e in zip(da.warnings, en.warnings, strict=True):
-        assert d.text != e.text
+    for w_da, w_en in zip(da.warnings, en.warnings, strict=True):
+        assert w_da.text != w_en.text
     assert "target group" in en.reasons[0].text
     assert "målgruppen" in da.reasons[0].text
 
@@ -364,7 +365,7 @@ def test_assessment_object_gives_the_same_result_as_the_mapping() -> None:
 
 def test_assessment_object_equals_mapping_over_the_core_grid() -> None:
     for c, s, d in itertools.product((None, *COMPLEXITY), (None, *SERVICE_USE), DURATION):
-        answers = {
+        answers: dict[str, Any] = {
             k: v
             for k, v in (("complexity", c), ("service_use", s), ("support_duration", d))
             if v is not None

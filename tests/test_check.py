@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hf_triage import RuleError, load_rules
+from hf_triage import Finding, RuleError, load_rules
 from hf_triage._check import CONTRACT_WARNING_CODES, check_rules, render_report
 from hf_triage._load import default_rules_dir
 from hf_triage.cli import app
@@ -31,9 +31,9 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def kinds(directory: Path) -> dict[str, list]:
+def kinds(directory: Path) -> dict[str, list[Finding]]:
     report = check_rules(load_rules(directory))
-    result: dict[str, list] = {}
+    result: dict[str, list[Finding]] = {}
     for finding in report.findings:
         result.setdefault(finding.kind, []).append(finding)
     return result

@@ -7,7 +7,7 @@ import json
 import logging
 from pathlib import Path
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from typer.testing import CliRunner
 

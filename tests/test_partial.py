@@ -20,7 +20,7 @@ def answers_of(**given: object) -> dict[str, object]:
 
 def completions(answers: dict[str, object]) -> set[str]:
     """Methods of every completion of the unknown core answers, computed by brute force."""
-    result = set()
+    result: set[str] = set()
     for c in COMPLEXITY if "complexity" not in answers else (answers["complexity"],):
         for s in SERVICE_USE if "service_use" not in answers else (answers["service_use"],):
             method = triage({**answers, "complexity": c, "service_use": s}).method

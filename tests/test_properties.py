@@ -43,7 +43,7 @@ SETTINGS = settings(
 # --- the domain, read from the public model ----------------------------------------------------
 
 #: CONTRACT.md "Intensity order: CTI < ICM < ACT"
-INTENSITY = {"CTI": 0, "ICM": 1, "ACT": 2}
+INTENSITY: dict[str | None, int] = {"CTI": 0, "ICM": 1, "ACT": 2}
 #: CONTRACT.md "Guarantees": answers that never change the method
 INVARIANT_FIELDS = ("urgency", "housing_ready", "consent", "proposed_method", "situation")
 #: CONTRACT.md "Input": the answers whose absence is *unknown* (partial assessments)

@@ -223,7 +223,9 @@ def test_assessment_model_uses_the_table_too() -> None:
     assert table.index(_facts(a)) == table.index(_facts({**a, "dimensions": {"housing": 3}}))
 
 
-_ODD_VALUES = st.sampled_from([None, True, False, 0, 1, 3, 4, 7, 1.0, "1", "mild", "x", [], {}])
+_ODD_VALUES: st.SearchStrategy[object] = st.sampled_from(
+    [None, True, False, 0, 1, 3, 4, 7, 1.0, "1", "mild", "x", [], {}]
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 import pytest
 
@@ -34,7 +35,7 @@ FOR_METHOD = {
 }
 
 
-def codes(answers: dict[str, object], **kwargs: object) -> list[str]:
+def codes(answers: Mapping[str, object], **kwargs: object) -> list[str]:
     return [w.code for w in triage(answers, **kwargs).warnings]  # type: ignore[arg-type]
 
 
@@ -227,7 +228,7 @@ def test_consent_false_warns(method: str) -> None:
 
 @pytest.mark.parametrize("consent", [None, True])
 def test_consent_true_or_absent_does_not_warn(consent: bool | None) -> None:
-    answers = dict(FOR_METHOD["ICM"])
+    answers: dict[str, object] = dict(FOR_METHOD["ICM"])
     if consent is not None:
         answers["consent"] = consent
     assert "consent-missing" not in codes(answers)
@@ -276,7 +277,7 @@ def test_partial_answers_are_not_called_inconsistent() -> None:
 
 # --- warnings never change the method ------------------------------------------------------
 
-EXTRAS = {
+EXTRAS: dict[str, list[object]] = {
     "urgency": ["routine", "soon", "acute"],
     "housing_ready": [True, False],
     "consent": [True, False],

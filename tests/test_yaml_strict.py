@@ -7,6 +7,7 @@ Each refusal names its line, directly (``parse_yaml``) and through ``load_rules`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -380,7 +381,7 @@ def test_rules_yaml_problems_in_several_files_are_reported_together(rules_copy: 
     ("text", "data"),
     [("a: !!str 3\n", {"a": "3"}), ("a: ! true\n", {"a": "true"}), ("a: !!str no\n", {"a": "no"})],
 )
-def test_explicit_text_tag_makes_text(text: str, data: dict) -> None:
+def test_explicit_text_tag_makes_text(text: str, data: dict[str, Any]) -> None:
     doc = parse_yaml(text)
     assert doc.problems == () and doc.data == data
 

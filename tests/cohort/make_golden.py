@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from variants import GOLDEN, ROOT, edit_rules, renderings
+from variants import GOLDEN, ROOT, edit_rules, renderings  # type: ignore[import-not-found]
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:

@@ -339,7 +339,7 @@ def test_polars_typed_columns_are_read_like_typed_values() -> None:
         }
     )
     out = triage_frame(frame)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"complexity": "mild", "service_use": "minimal", "consent": True,
          "dimensions": {"mental_health": 3, "substance_use": 3}},
         {"service_use": "significant", "dimensions": {"substance_use": 4}},
@@ -373,7 +373,7 @@ def test_triage_file_works_in_chunks_and_reports_progress(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("cells", [[False, 0], [0, False], [1, True], [True, 1]])
-def test_zero_and_false_are_different_cells_whatever_the_order(cells: list) -> None:
+def test_zero_and_false_are_different_cells_whatever_the_order(cells: list[Any]) -> None:
     # pandas' factorize holds 0 == False; triage() refuses 0 for a true/false field
     frame = pd.DataFrame(
         {"complexity": ["mild"] * 2, "service_use": ["significant"] * 2, "consent": cells},

@@ -17,7 +17,7 @@ import pytest
 
 pd = pytest.importorskip("pandas")
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner, Result  # noqa: E402
 
 from hf_triage import AssessmentError, read_cohort  # noqa: E402
 from hf_triage._cohort import triage_file  # noqa: E402
@@ -36,7 +36,7 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def _batch(*args: str) -> object:
+def _batch(*args: str) -> Result:
     return runner.invoke(app, ["batch", *args])
 
 

@@ -223,7 +223,7 @@ def test_bad_decisions_and_groups_are_refused_with_the_place_and_what_is_allowed
 ) -> None:
     results, decisions = decided
     secret = "borgeren har fortalt noget fortroligt"
-    bad = [None] * len(results)
+    bad: list[dict[str, str] | None] = [None] * len(results)
     bad[7] = {"decided_method": "CTI", "note": secret}
     with pytest.raises(DecisionError, match=r"decisions\[7\].*allowed") as caught:
         cohort_report(results, decisions=bad)

@@ -86,7 +86,7 @@ def _cohort_rows() -> list[dict[str, Any]]:
 
 
 def _frame(rows: list[dict[str, Any]]) -> Any:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     return pd.DataFrame(rows).fillna("").astype("str")
 
@@ -150,11 +150,12 @@ def renderings(rules_dir: Path | None = None) -> dict[str, str]:
     for lang in ("da", "en"):
         out[f"diff.{lang}.text"] = diff.to_text(lang)
         out[f"diff.{lang}.html"] = visible_text(diff.to_html(lang))
-    for name, assessment in {
+    assessments: dict[str, dict[str, Any]] = {
         "act": ACT,
         "undecided": UNDECIDED,
         "warned": {**ACT, "dimensions": {"mental_health": 4}},
-    }.items():
+    }
+    for name, assessment in assessments.items():
         for lang in ("da", "en"):
             rec = triage(assessment, lang=lang, municipality={"offers": ["CTI"]})
             out[f"rec.{name}.{lang}.html"] = visible_text(rec._repr_html_())

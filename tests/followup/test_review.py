@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,9 @@ def test_threshold_is_the_local_parameter() -> None:
         ),
     ],
 )
-def test_invalid_course_is_a_course_error_naming_the_field(course: dict, field: str) -> None:
+def test_invalid_course_is_a_course_error_naming_the_field(
+    course: dict[str, Any], field: str
+) -> None:
     with pytest.raises(CourseError, match=field.replace(".", r"\.")):
         review_course(course, today=TODAY)
 

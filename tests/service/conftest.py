@@ -11,14 +11,17 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 
 pytest.importorskip("fastapi")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 
-from hf_triage.service import ServiceSettings, create_app  # noqa: E402
+import uvicorn
+
+from hf_triage.service import ServiceSettings, create_app
 
 #: tokens of the secured test server (test values, at least 16 characters)
 TOKENS = ("test-token-aaaaaaaaaaaa", "test-token-bbbbbbbbbbbb")
@@ -30,7 +33,7 @@ class Server:
     thread: threading.Thread
 
 
-def start_server(app: object, *, wait_ready: bool = True) -> tuple[uvicorn.Server, Server]:
+def start_server(app: Any, *, wait_ready: bool = True) -> tuple[uvicorn.Server, Server]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -355,7 +355,7 @@ def test_decision_support_endpoints_call_the_library_when_it_has_them(
             raise hf_triage.TriageError("a reason is required when the decision differs")
         return DecisionRecordOut(
             recommendation=recommendation,
-            decided_method=decided_method,  # type: ignore[arg-type]
+            decided_method=decided_method,
             reason=reason,
             note=note,
             ruleset_fingerprint=recommendation.ruleset_fingerprint,

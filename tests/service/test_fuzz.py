@@ -4,19 +4,21 @@ no server error, and every response matches its documented status, media type an
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+pytest.importorskip("schemathesis")
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CheckFunction, not_a_server_error
+from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
     positive_data_acceptance,
 )
 
-import hf_triage  # noqa: E402
-from hf_triage.service import create_app  # noqa: E402
+import hf_triage
+from hf_triage.service import create_app
 
 NDJSON = "application/x-ndjson"
 UNTIL_WIRED = {"/v1/next-questions": "next_questions", "/v1/decisions": "record_decision"}
@@ -41,11 +43,11 @@ def _ndjson(ctx: object, value: object) -> bytes:
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_every_operation_keeps_its_contract(case: schemathesis.Case, server: str) -> None:
+def test_every_operation_keeps_its_contract(case: schemathesis.Case[Any], server: str) -> None:
     # Rules beyond JSON Schema (an admission's end after its start, staff only for offered
     # methods, integers given as integers) are answered 422 with every problem: documented,
     # and not a fault, so schema-valid bodies are not required to be accepted
-    excluded = [positive_data_acceptance]
+    excluded: list[CheckFunction] = [positive_data_acceptance]
     if case.path == "/v1/triage/batch":
         # by design a batch answers a bad row in its place, with its problem, and goes on
         # (nothing dropped); and any JSON value is a one-line NDJSON body. So a body that

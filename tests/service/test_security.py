@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -65,7 +66,7 @@ def test_streamed_body_over_the_limit_is_413(secured_server: str) -> None:
     """Without a Content-Length (chunked), the bytes are counted as they arrive."""
     auth = {"authorization": f"Bearer {TOKENS[0]}"}
 
-    def chunks() -> object:
+    def chunks() -> Iterator[bytes]:
         for _ in range(10):
             yield b" " * 600
 

@@ -17,7 +17,7 @@ import pytest
 
 from hf_triage._streams import use_utf8_streams
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # couch_surfer's texts hold characters that cp1252 cannot encode ('≥', rich's box drawing)
 COUCH = str(EXAMPLES / "couch_surfer.yaml")
 
@@ -81,4 +81,4 @@ def test_reconfigure_leaves_foreign_streams_alone(monkeypatch: pytest.MonkeyPatc
     assert legacy.encoding == "utf-8"
     legacy.write("≥ → ⚠")
     legacy.flush()
-    assert legacy.buffer.getvalue() == "≥ → ⚠".encode()  # type: ignore[attr-defined]
+    assert legacy.buffer.getvalue() == "≥ → ⚠".encode()
