@@ -10,12 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._compile import CompiledRules, compile_rules
-from ._documents import given_value
 from ._domain import METHODS, Domain
 from ._exceptions import AssessmentError, MunicipalityError, TriageError
 from ._load import default_rules_dir, load_rule_files
 from ._models import Assessment, Municipality, Recommendation, validate_mapping
 from ._table import TABLES, answer
+from ._values import given_value
 
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 

@@ -29,6 +29,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ._exceptions import _WithProblems
+from ._values import SHOWN, given_value, shown_value
 from ._yaml import MAX_BYTES, YamlDocument, parse_yaml
 
 __all__ = [
@@ -275,38 +276,6 @@ def line_of_error(
         if match:
             loc = tuple(_path_part(p) for p in match.group(1).split("."))
     return document.line_of(loc)
-
-
-#: characters of an offending value shown in a message (never more of the input than that)
-SHOWN = 40
-
-
-def shown_value(value: Any) -> str | None:
-    """The offending value for a message, cut short; ``None`` for a list, mapping or object
-    (its content is not echoed). Never raises: a subclass's own ``repr`` is not called, and an
-    int of more than 4,300 digits (Python's conversion limit) is described, not written."""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    try:
-        if isinstance(value, str):
-            text = str.__repr__(str.__getitem__(value, slice(0, SHOWN + 2)))
-        elif isinstance(value, int):
-            text = int.__repr__(value)
-        elif isinstance(value, float):
-            text = float.__repr__(value)
-        else:
-            return None
-    except ValueError:  # an int of more than 4,300 digits
-        return "a very large number"
-    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-
-
-def given_value(value: Any) -> str:
-    """``shown_value``, or for a list, mapping or object only its kind (never its content)."""
-    shown = shown_value(value)
-    if shown is not None:
-        return shown
-    return f"a value of type {type(value).__name__}"
 
 
 def describe_error(error: Any, data: Any = None) -> str:

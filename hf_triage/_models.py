@@ -22,11 +22,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ._documents import given_value
 from ._domain import DIMENSIONS, FIELDS, Scalar
 from ._exceptions import AssessmentError
 from ._rulemodels import fmt_value
 from ._supportmodels import Counterfactual, NextQuestion
+from ._values import given_value
 
 __all__ = [
     "Alternative",

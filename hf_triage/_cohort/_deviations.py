@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._documents import shown_value
 from .._domain import METHODS
+from .._values import shown_value
 from ._tally import NOT_GIVEN, UNDECIDED, Decided, GroupKey, decided_of
 
 __all__ = [

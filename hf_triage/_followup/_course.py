@@ -29,8 +29,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .._compile import DAYS_LIMIT
-from .._documents import shown_value
 from .._domain import Scalar
+from .._values import shown_value
 
 __all__ = [
     "Admission",

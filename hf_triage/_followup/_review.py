@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .._compile import CompiledRules
-from .._documents import given_value, shown_value
 from .._domain import Scalar
 from .._exceptions import CourseError, TriageError
+from .._values import given_value, shown_value
 from ._course import Course, as_today, course_facts
 
 __all__ = ["CourseReview", "CourseSignal", "review_course", "review_courses", "signal_codes"]

@@ -38,7 +38,7 @@ def _deep(depth: int) -> Any:
 
 
 _text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60
 ) | st.sampled_from(["\x00", "\x1b[2J", "\x9b31m", "x" * 200_000, "20250601", "yes", ""])
 #: built lazily (hypothesis writes its strategies' arguments with repr, which these break)
 _HUGE = (lambda: 10**5000, lambda: -(10**4400), lambda: 2**64)

@@ -97,9 +97,9 @@ def make_files(d: Path) -> None:
     _write(d / "course_week.yaml", b"method: ICM\nstart_date: '2025-W23-1'\n")
     _write(d / "csv.csv", b"citizen_id,complexity\nc1,moderate\n")
     (d / "adir").mkdir(exist_ok=True)
-    for name, target in (("zero.yaml", "/dev/zero"), ("urandom.yaml", "/dev/urandom")):
+    for name, device in (("zero.yaml", "/dev/zero"), ("urandom.yaml", "/dev/urandom")):
         if not (d / name).is_symlink():
-            os.symlink(target, d / name)
+            os.symlink(device, d / name)
     if not (d / "fifo.yaml").exists():
         os.mkfifo(d / "fifo.yaml")
     if not (d / "fifo.csv").exists():
@@ -122,10 +122,11 @@ def make_files(d: Path) -> None:
         r.read_text(encoding="utf-8") + "\nbogus\x1b[31m: \x1b]0;pwned\x07\n", encoding="utf-8"
     )
     # a rule directory whose file is a symlink to /dev/zero, a FIFO, and a directory loop
-    for name, make in (
+    makers: tuple[tuple[str, Callable[[Path], None]], ...] = (
         ("r_zero", lambda p: os.symlink("/dev/zero", p)),
         ("r_fifo", lambda p: os.mkfifo(p)),
-    ):
+    )
+    for name, make in makers:
         target = d / name
         if not target.exists():
             shutil.copytree(RULES, target, ignore=shutil.ignore_patterns("tests"))
@@ -267,5 +268,5 @@ def run(probe: Probe, d: Path, timeout: float = TIMEOUT) -> Outcome:
             return Outcome(probe, None, "")
     finally:
         if out_full:
-            os.close(stdout)  # type: ignore[arg-type]
+            os.close(stdout)
     return Outcome(probe, proc.returncode, err.decode("utf-8", errors="replace"))

@@ -21,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+# tests/ on the path, as pytest has it: the suite's helpers are the package ``hostile``
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-from tests.hostile.fuzz import check_assessment, check_course, random_assessment, random_course
-from tests.hostile.probes import make_files, probes, run
+from hostile.fuzz import check_assessment, check_course, random_assessment, random_course
+from hostile.probes import make_files, probes, run
 
 
 def fuzz(name: str, make: Any, check: Any, n: int) -> Counter[str]:
