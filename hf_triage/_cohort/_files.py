@@ -70,10 +70,17 @@ def _jsonl_frame(lines: Iterable[str], name: str, first_line: int) -> Any:
     return pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
 
 
+#: placeholder columns past the header: a row with more cells than the header fills them, and
+#: is refused here. pandas < 3 reading in chunks drops such extra cells silently (pandas 3
+#: raises), so the check cannot be left to pandas.
+_EXTRA = tuple(f"\x00extra{i}" for i in range(8))
+
+
 def _csv_chunks(source: Path, chunk_rows: int, layout: CsvLayout) -> Iterator[tuple[Any, float]]:
     import pandas as pd
 
     size = max(source.stat().st_size, 1)
+    header = list(layout.header)
     with source.open("rb") as raw:
         lines = LineReader(raw, layout.line_break)
         reader = pd.read_csv(
@@ -85,14 +92,22 @@ def _csv_chunks(source: Path, chunk_rows: int, layout: CsvLayout) -> Iterator[tu
             chunksize=chunk_rows,
             encoding=layout.encoding,
             lineterminator="\n",
+            header=None,
+            skiprows=1,  # the header, read by sniff_csv
+            names=[*header, *_EXTRA],
         )
-        first = True
         for chunk in reader:
-            if first:
-                # the header as written: pandas would rename a duplicate (refused by sniff_csv)
-                chunk.columns = list(layout.header)
-                first = False
-            yield chunk, min(lines.consumed / size, 1.0)
+            extra = chunk[list(_EXTRA)].notna().any(axis=1)
+            if extra.any():
+                row = int(extra.to_numpy().argmax())
+                cells = len(header) + int(chunk[list(_EXTRA)].iloc[row].notna().sum())
+                line = int(chunk.index[row]) + 2  # the header is line 1
+                raise AssessmentError(
+                    f"{source}:{line}: this row has {cells} cells, the header {len(header)}; "
+                    "every row needs one cell per column (a separator inside a cell must be "
+                    "quoted)"
+                )
+            yield chunk.drop(columns=list(_EXTRA)), min(lines.consumed / size, 1.0)
 
 
 _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
