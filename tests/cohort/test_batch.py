@@ -494,3 +494,47 @@ def test_triage_stream_is_lazy_and_checks_its_arguments_at_once() -> None:
         triage_stream(endless(), municipality={"offers": ["CTX"]})
     with pytest.raises(Exception, match="lang"):
         triage_stream([], lang="de")
+
+
+def test_object_columns_with_mixed_cells_are_identical_to_triage() -> None:
+    # what read_csv without dtype=str or a list of dicts gives: text, numbers, bools, NaN, None
+    rng = random.Random(11)
+    rows = random_rows(2000, 11, bad=0.02)
+    cells: dict[str, list[Any]] = {name: [] for name in FIELDS}
+    for row in rows:
+        for name in FIELDS:
+            value = row.get(name)
+            form = rng.random()
+            if value is None:
+                cells[name].append(rng.choice([None, float("nan"), ""]))
+            elif form < 0.4:
+                cells[name].append(as_text(value))
+            elif form < 0.5 and isinstance(value, int) and not isinstance(value, bool):
+                cells[name].append(float(value))
+            else:
+                cells[name].append(value)
+    cells["consent"][:4] = [0, False, 1, True]
+    frame = pd.DataFrame(cells, dtype=object)
+    out = triage_frame(frame)
+    for k, (_, result) in enumerate(out.iterrows()):
+        record = {name: cells[name][k] for name in FIELDS}
+        (want,) = triage_many([record])
+        if want.recommendation is None:
+            assert result["error"] == want.error, record
+        else:
+            assert got(result) == expected(nested(want_row(record))), record
+
+
+def want_row(record: dict[str, Any]) -> dict[str, Any]:
+    return {name: read_cell(name, value) for name, value in record.items()}
+
+
+def test_categorical_columns_are_identical_to_string_columns() -> None:
+    rows = random_rows(2000, 12, bad=0.01)
+    text = text_frame(rows)
+    out_text = triage_frame(text)
+    out_cat = triage_frame(text.astype("category"))
+    for column in RESULT_COLUMNS:
+        assert out_cat[column].astype(object).where(out_cat[column].notna(), None).tolist() == (
+            out_text[column].astype(object).where(out_text[column].notna(), None).tolist()
+        )
