@@ -117,6 +117,8 @@ def _object_codes(series: Any) -> tuple[np.ndarray, list[Any]]:
         typed = pd.Series([_typed(v) for v in values.tolist()], dtype=object)
         codes, keys = pd.factorize(typed, use_na_sentinel=True)
         return codes, [k[1] if isinstance(k, tuple) else k for k in keys]
+    if all(type(u) is str for u in value_uniques):
+        return value_codes, list(value_uniques)  # text only: nothing else can be merged
     type_codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
     if len(types) <= 1:
         return value_codes, list(value_uniques)
