@@ -99,6 +99,11 @@ def _field_codes(series: Any, name: str) -> tuple[np.ndarray, list[str]]:
     return table[codes], list(problems)
 
 
+#: ``infer_dtype`` kinds whose values cannot equal a value of another type that reads otherwise
+#: (Python and numpy integers read alike, so "integer" is one kind)
+_ONE_KIND = frozenset({"string", "integer", "boolean", "floating", "empty"})
+
+
 def _object_codes(series: Any) -> tuple[np.ndarray, list[Any]]:
     """An object column as codes and one raw value per code, ``0`` apart from ``False``.
 
@@ -117,8 +122,9 @@ def _object_codes(series: Any) -> tuple[np.ndarray, list[Any]]:
         typed = pd.Series([_typed(v) for v in values.tolist()], dtype=object)
         codes, keys = pd.factorize(typed, use_na_sentinel=True)
         return codes, [k[1] if isinstance(k, tuple) else k for k in keys]
-    if all(type(u) is str for u in value_uniques):
-        return value_codes, list(value_uniques)  # text only: nothing else can be merged
+    # one kind of value (blanks aside): nothing of another type can have been merged
+    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_KIND:
+        return value_codes, list(value_uniques)
     type_codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
     if len(types) <= 1:
         return value_codes, list(value_uniques)
