@@ -2,6 +2,13 @@
 
     python benchmarks/bench_batch.py                 # 1,000,000 rows (about a minute)
     python benchmarks/bench_batch.py --rows 200000   # quicker
+    python benchmarks/bench_batch.py --many          # triage_stream over 1,000,000 dicts
+
+``--many``: 1,000,000 distinct assessment dicts (bench_triage's stream over the whole domain,
+each with a ``citizen_id``, a portfolio given), already in a list; ``triage_stream`` consumed
+row by row (method and warning codes kept, the Recommendation dropped) against a plain loop
+calling ``reference_triage`` on the same dicts, in one run; the peak resident memory the
+stream adds (``VmHWM``) and the rows' agreement are checked first.
 
 The input is what a CSV export gives: a pandas DataFrame of string columns (pandas' default
 ``str`` dtype), one per assessment field, blank cells for unknown answers, values drawn with
@@ -91,13 +98,86 @@ def plain_loop(
     return out
 
 
+def _vm(field: str) -> float:
+    """A /proc/self/status figure in MiB (0 where there is no /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def bench_many(rows: int) -> None:
+    """triage_stream over ``rows`` distinct dicts against a plain loop over reference_triage."""
+    from bench_triage import distinct_assessments
+
+    import hf_triage
+    from hf_triage import triage_stream
+
+    offers = ["CTI", "ICM"]
+    records = []
+    for k, (a, _) in enumerate(distinct_assessments(rows)):
+        a["citizen_id"] = f"B{k:07d}"
+        records.append(a)
+    rules = hf_triage.default_rules()
+    list(triage_stream(records[:20_000], rules=rules, municipality={"offers": offers}))
+
+    reference_offers = frozenset(offers)
+    t0 = time.perf_counter()
+    expected = [reference_triage(a, reference_offers) for a in records]
+    loop = time.perf_counter() - t0
+
+    plain = [{k: v for k, v in a.items() if k != "citizen_id"} for a in records[: rows // 10]]
+    t0 = time.perf_counter()
+    for a in plain:
+        hf_triage.triage(a, rules=rules, municipality={"offers": offers})
+    single_plain = (time.perf_counter() - t0) * 10
+
+    before = _vm("VmRSS")
+    t0 = time.perf_counter()
+    got = [
+        (r.method, tuple(r.recommendation.warning_codes) if r.recommendation else None)
+        for r in triage_stream(records, rules=rules, municipality={"offers": offers})
+    ]
+    stream = time.perf_counter() - t0
+    peak = _vm("VmHWM")
+
+    bad = [i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e]
+    if bad:
+        sys.exit(f"triage_stream and reference_triage disagree on {len(bad)} rows, e.g. {bad[:5]}")
+    print(f"$ python benchmarks/bench_batch.py --many --rows {rows}")
+    print()
+    print(f"Python {platform.python_version()}; {rows:,} distinct dicts; rows agree: all")
+    print()
+    print("| variant | seconds | µs per row | × plain loop |")
+    print("|---|---:|---:|---:|")
+    for label, seconds in [
+        ("plain loop: reference_triage(dict)", loop),
+        ("loop of triage(dict), without citizen_id (first tenth, ×10)", single_plain),
+        ("triage_stream (triage_many's stream)", stream),
+    ]:
+        print(f"| {label} | {seconds:.2f} | {seconds / rows * 1e6:.2f} | {seconds / loop:.2f}× |")
+    print()
+    print(
+        f"RSS before the stream {before:.0f} MiB; peak during it {peak:.0f} MiB "
+        f"(+{peak - before:.0f} MiB, including the list of {rows:,} result tuples)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--many", action="store_true", help="triage_stream over dicts")
     parser.add_argument("--repeat", type=int, default=5, help="warm repeats of triage_frame")
     parser.add_argument("--seed", type=int, default=20251124)
     args = parser.parse_args()
     pinned = pin_to_one_core()
+    if args.many:
+        bench_many(args.rows)
+        return
 
     import numpy as np
     import pandas as pd

@@ -22,6 +22,7 @@ from ._cohort import (
     read_cohort,
     triage_frame,
     triage_many,
+    triage_stream,
 )
 from ._compile import CompiledRules
 from ._counterfactuals import next_questions
@@ -109,6 +110,7 @@ __all__ = [
     "triage",
     "triage_frame",
     "triage_many",
+    "triage_stream",
 ]
 
 del annotations  # from the __future__ import: not part of the public API

@@ -4,7 +4,7 @@ One module per concern (DESIGN.md):
 
 * ``_cells``   what a cohort cell means; the result columns
 * ``_profile`` the municipality profile as the cohort uses it; the default caseloads
-* ``_many``    ``triage_many``: an iterable of mappings, row by row
+* ``_many``    ``triage_many`` / ``triage_stream``: an iterable of mappings, row by row
 * ``_frame``   ``triage_frame``: the vectorised pandas / polars path
 * ``_files``   cohort files (CSV, Parquet, JSON lines) in and out, in chunks
 * ``_tally``   the one tally both result shapes are counted by
@@ -25,7 +25,7 @@ from ._cells import RESULT_COLUMNS, SEPARATOR, column_problem, read_cell, split_
 from ._diff import RulesDiff, diff_rules
 from ._files import COHORT_SUFFIXES, iter_cohort, read_cohort, triage_file
 from ._frame import triage_frame
-from ._many import BatchResult, triage_many
+from ._many import BatchResult, triage_many, triage_stream
 from ._profile import as_municipality, default_caseload
 from ._report import CohortReport, StaffingLine, cohort_report
 
@@ -51,6 +51,7 @@ __all__ = [
     "triage_file",
     "triage_frame",
     "triage_many",
+    "triage_stream",
 ]
 
 

@@ -3,24 +3,35 @@
 Records are read by the cohort-cell rules of ``_cells``. A bad row never stops the batch: its
 ``error`` names the field, the value given and the values allowed (the words of
 ``AssessmentError``), and every other row is triaged.
+
+``triage_stream`` is the same, lazily: it reads one record, yields its result and keeps
+nothing, so memory stays flat however long the input (``triage_many`` is its list). Each
+record is read in one pass straight into the decision table's index (``_table``): per key a
+map from the cell as given (typed value or its text: ``"3"``, ``"true"``, blank) to the step it
+adds to the index. A record that pass does not fully accept (a bad value, a float, a key that
+is no field, a field given twice, a rule set over another domain) takes the ordinary path
+(``_record_assessment`` and ``triage()``), which words every problem; so the fast pass only
+decides *how quickly* a row is answered, never *what* it is answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._api import LANGS, default_rules, triage
+from .._api import LANGS, default_rules, offers_of, triage
 from .._compile import CompiledRules
 from .._domain import FIELDS
 from .._enumerate import to_assessment
 from .._exceptions import AssessmentError, TriageError
 from .._models import Assessment, Municipality, Recommendation
+from .._table import TABLES, DecisionTable, answer
+from .._types import Scalar
 from ._cells import column_problem, is_blank, read_cell
 from ._profile import as_municipality
 
-__all__ = ["BatchResult", "triage_many"]
+__all__ = ["BatchResult", "triage_many", "triage_stream"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,184 @@ def _citizen_id(record: object, id_field: str) -> str | None:
     return None if is_blank(value) else str(value)
 
 
+#: per key (a field; a dimension as ``dimensions.x``): field, exact type, value -> step,
+#: text -> (step, value)
+_Cells = dict[str, tuple[str, type[Any], dict[Scalar, int], dict[str, tuple[int, Scalar]]]]
+#: non-field keys remembered per batch as harmless (an id, a note); bounded: keys are data
+_KEYS_LIMIT = 256
+
+
+def _texts(kind: type[Any], steps: dict[Scalar, int]) -> dict[str, tuple[int, Scalar]]:
+    """The texts a cell may hold for each value, as ``_cells.read_cell`` reads them."""
+    out: dict[str, tuple[int, Scalar]] = {}
+    for value, step in steps.items():
+        if kind is bool:
+            for text in ("true", "True", "TRUE") if value else ("false", "False", "FALSE"):
+                out[text] = (step, value)
+        else:
+            out[str(value)] = (step, value)
+    return out
+
+
+def _cell_steps(table: DecisionTable) -> tuple[_Cells, _Cells, int, tuple[Any, ...]] | None:
+    """The table's validation-and-index pass (``Tables.index_mapping``) widened to cells."""
+    if table.fast is None:
+        return None
+    top, dims, base, defaults = table.fast
+    cells: _Cells = {}
+    nested: _Cells = {}
+    for key, (kind, steps) in top.items():
+        cells[key] = (key, kind, steps, _texts(kind, steps))
+    for dim, (name, steps) in dims.items():
+        cells[name] = nested[dim] = (name, int, steps, _texts(int, steps))
+    return cells, nested, base, defaults
+
+
+def _fast_index(
+    record: Mapping[Any, Any],
+    cells: _Cells,
+    nested: _Cells,
+    base: int,
+    defaults: tuple[Any, ...],
+    harmless: dict[Any, bool],
+) -> tuple[int, dict[str, Scalar]] | None:
+    """The record's table index and facts, or ``None``: take the ordinary path."""
+    i = base
+    facts: dict[str, Scalar] = {}
+    blank: set[str] = set()
+    value: Any
+    for key, value in record.items():
+        spec = cells.get(key)
+        if spec is None:
+            if key == "dimensions":
+                if value is None or (type(value) is str and not value):
+                    continue
+                if type(value) is not dict:
+                    return None
+                for dim, score in value.items():
+                    dspec = nested.get(dim)
+                    if dspec is None:
+                        return None
+                    step = _step(dspec, score, facts, blank)
+                    if step is None:
+                        return None
+                    i += step
+                continue
+            known = harmless.get(key)
+            if known is None:
+                known = column_problem(key) is None
+                if len(harmless) < _KEYS_LIMIT:
+                    harmless[key] = known
+            if not known:
+                return None
+            continue
+        step = _step(spec, value, facts, blank)
+        if step is None:
+            return None
+        i += step
+    for name, default in defaults:
+        if name not in facts:
+            facts[name] = default
+    return i, facts
+
+
+def _step(
+    spec: tuple[str, type[Any], dict[Scalar, int], dict[str, tuple[int, Scalar]]],
+    value: Any,
+    facts: dict[str, Scalar],
+    blank: set[str],
+) -> int | None:
+    """One cell's step to the index (0 for blank), recorded in ``facts``; ``None``: give up."""
+    name, kind, steps, texts = spec
+    if name in facts or name in blank:
+        return None  # given twice: the ordinary path compares the two
+    if value is None or (type(value) is str and not value):
+        blank.add(name)
+        return 0
+    if type(value) is kind:
+        step = steps.get(value)
+        if step is None:
+            return None
+        facts[name] = value
+        return step
+    if type(value) is str:
+        hit = texts.get(value)
+        if hit is None:
+            return None
+        facts[name] = hit[1]
+        return hit[0]
+    return None
+
+
+def triage_stream(
+    records: Iterable[Mapping[str, Any] | Assessment],
+    *,
+    rules: CompiledRules | None = None,
+    municipality: Mapping[str, Any] | Municipality | None = None,
+    lang: str = "da",
+    id_field: str = "citizen_id",
+) -> Iterator[BatchResult]:
+    """``triage_many`` as a stream: one result per record, in order, as the records come.
+
+    Nothing is kept between rows, so memory stays flat for any number of records (a file
+    read row by row, an NDJSON body). ``lang`` and the municipality are checked at once,
+    before any row (``TriageError``, ``MunicipalityError``).
+    """
+    if lang not in LANGS:
+        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    compiled = rules if rules is not None else default_rules()
+    profile = as_municipality(municipality)
+    return _stream(records, compiled, profile, lang, id_field)
+
+
+def _stream(
+    records: Iterable[Mapping[str, Any] | Assessment],
+    compiled: CompiledRules,
+    profile: Municipality | None,
+    lang: Any,
+    id_field: str,
+) -> Iterator[BatchResult]:
+    offers = offers_of(profile)
+    table = TABLES.table(compiled) if type(compiled) is CompiledRules else None
+    fast = _cell_steps(table) if table is not None else None
+    harmless: dict[Any, bool] = {}
+    for index, record in enumerate(records):
+        citizen = _citizen_id(record, id_field)
+        if fast is not None and type(record) is dict:
+            found = _fast_index(record, *fast, harmless)
+            if found is not None:
+                assert table is not None
+                rec = answer(compiled, table, found[0], found[1], offers, lang)
+                yield BatchResult(index, rec, None, citizen)
+                continue
+        yield _ordinary(index, record, citizen, compiled, profile, lang)
+
+
+def _ordinary(
+    index: int,
+    record: object,
+    citizen: str | None,
+    compiled: CompiledRules,
+    profile: Municipality | None,
+    lang: str,
+) -> BatchResult:
+    """One record the long way: read by the cohort-cell rules, validated by ``triage()``."""
+    if isinstance(record, Assessment):
+        rec = triage(record, rules=compiled, municipality=profile, lang=lang)
+        return BatchResult(index, rec, None, citizen)
+    if not isinstance(record, Mapping):
+        error = f"row {index} is a {type(record).__name__}, not a mapping of field: value"
+        return BatchResult(index, None, error, citizen)
+    assessment, problems = _record_assessment(record)
+    try:
+        rec = triage(assessment, rules=compiled, municipality=profile, lang=lang)
+    except AssessmentError as exc:
+        return BatchResult(index, None, "; ".join([*exc.problems, *problems]), citizen)
+    if problems:
+        return BatchResult(index, None, "; ".join(problems), citizen)
+    return BatchResult(index, rec, None, citizen)
+
+
 def triage_many(
     records: Iterable[Mapping[str, Any] | Assessment],
     *,
@@ -97,32 +286,9 @@ def triage_many(
     ``DictReader`` rows, ``DataFrame.to_dict("records")``) read by the cohort-cell rules in
     this module's docstring. Each result holds the ``Recommendation``, or the ``error`` naming
     field, value and allowed values; ``citizen_id`` is the record's ``id_field``, if any.
-    The municipality is validated once, before any row (``MunicipalityError``).
+    The municipality is validated once, before any row (``MunicipalityError``). The list of
+    ``triage_stream``: use that to keep memory flat over a long input.
     """
-    if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
-    compiled = rules if rules is not None else default_rules()
-    profile = as_municipality(municipality)
-    results: list[BatchResult] = []
-    for index, record in enumerate(records):
-        citizen = _citizen_id(record, id_field)
-        if isinstance(record, Assessment):
-            rec = triage(record, rules=compiled, municipality=profile, lang=lang)
-            results.append(BatchResult(index, rec, None, citizen))
-            continue
-        if not isinstance(record, Mapping):
-            error = f"row {index} is a {type(record).__name__}, not a mapping of field: value"
-            results.append(BatchResult(index, None, error, citizen))
-            continue
-        assessment, problems = _record_assessment(record)
-        try:
-            rec = triage(assessment, rules=compiled, municipality=profile, lang=lang)
-        except AssessmentError as exc:
-            error = "; ".join([*exc.problems, *problems])
-            results.append(BatchResult(index, None, error, citizen))
-            continue
-        if problems:
-            results.append(BatchResult(index, None, "; ".join(problems), citizen))
-        else:
-            results.append(BatchResult(index, rec, None, citizen))
-    return results
+    return list(
+        triage_stream(records, rules=rules, municipality=municipality, lang=lang, id_field=id_field)
+    )

@@ -398,3 +398,143 @@ def test_a_dimension_given_twice_with_different_values_is_a_row_error() -> None:
     (result,) = triage_many([record])
     assert result.recommendation is None
     assert result.error is not None and "dimensions.mental_health" in result.error
+
+
+def cohort_records(n: int, seed: int) -> list[Any]:
+    """Records in every shape triage_many meets: typed or text cells, flat or nested
+    dimensions, blanks, extra keys, bad values, a field given twice, floats."""
+    rng = random.Random(seed)
+    records: list[Any] = []
+    for k, row in enumerate(random_rows(n, seed, bad=0.02)):
+        shape = rng.random()
+        record: dict[Any, Any] = {"citizen_id": f"c{k}"}
+        if shape < 0.3:
+            record.update(nested(row))
+        elif shape < 0.6:
+            record.update({name: as_text(row.get(name)) for name in FIELDS})
+        else:
+            record.update(row)
+        extra = rng.random()
+        if extra < 0.05:
+            record["note"] = "x"
+        elif extra < 0.07:
+            record["complexty"] = "mild"
+        elif extra < 0.09:
+            record["dimensions.mental_health"] = rng.choice([2, 3, "3", None, ""])
+            record["dimensions"] = {"mental_health": rng.choice([3, "3", None])}
+        elif extra < 0.11:
+            record["dimensions.network"] = rng.choice([3.0, 2.5, True])
+        elif extra < 0.12:
+            record["dimensions"] = rng.choice(["", None, "bad", {"mood": 2}])
+        records.append(record)
+    return records
+
+
+def slow(record: Any, **kwargs: Any) -> Any:
+    """The ordinary path alone: cohort-cell reading and triage()."""
+    from hf_triage._cohort._many import _ordinary
+    from hf_triage._cohort._profile import as_municipality
+
+    rules = kwargs.get("rules") or __import__("hf_triage").default_rules()
+    profile = as_municipality(kwargs.get("municipality"))
+    citizen = record.get("citizen_id") if isinstance(record, dict) else None
+    return _ordinary(0, record, citizen, rules, profile, kwargs.get("lang", "da"))
+
+
+@pytest.mark.parametrize(
+    ("seed", "kwargs"),
+    [(7, {}), (8, {"municipality": OFFERS, "lang": "en"}), (9, {"municipality": {"offers": []}})],
+)
+def test_triage_many_fast_pass_answers_as_the_ordinary_path(seed: int, kwargs: Any) -> None:
+    records = cohort_records(1500, seed)
+    results = triage_many(records, **kwargs)
+    assert [r.index for r in results] == list(range(len(records)))
+    for record, result in zip(records, results, strict=True):
+        want = slow(record, **kwargs)
+        assert result.error == want.error, record
+        assert result.citizen_id == want.citizen_id
+        if want.recommendation is None:
+            assert result.recommendation is None
+        else:
+            assert result.recommendation is not None
+            assert result.recommendation.model_dump() == want.recommendation.model_dump(), record
+
+
+def test_triage_many_fast_pass_with_edited_rules(rules_copy: Path) -> None:
+    rules = load_rules(rules_copy)
+    for record, result in zip(
+        records := cohort_records(300, 10), triage_many(records, rules=rules), strict=True
+    ):
+        want = slow(record, rules=rules)
+        assert result.error == want.error
+        assert (result.method, result.recommendation is None) == (
+            want.method,
+            want.recommendation is None,
+        )
+
+
+def test_triage_stream_is_lazy_and_checks_its_arguments_at_once() -> None:
+    import itertools
+
+    from hf_triage import triage_stream
+
+    consumed: list[int] = []
+
+    def endless() -> Any:
+        for k in itertools.count():
+            consumed.append(k)
+            yield {"complexity": "mild", "service_use": "significant", "citizen_id": k}
+
+    stream = triage_stream(endless())
+    first = list(itertools.islice(stream, 3))
+    assert [r.method for r in first] == ["CTI"] * 3
+    assert [r.citizen_id for r in first] == ["0", "1", "2"]
+    assert len(consumed) == 3  # one record read per result
+    with pytest.raises(MunicipalityError):
+        triage_stream(endless(), municipality={"offers": ["CTX"]})
+    with pytest.raises(Exception, match="lang"):
+        triage_stream([], lang="de")
+
+
+def test_object_columns_with_mixed_cells_are_identical_to_triage() -> None:
+    # what read_csv without dtype=str or a list of dicts gives: text, numbers, bools, NaN, None
+    rng = random.Random(11)
+    rows = random_rows(2000, 11, bad=0.02)
+    cells: dict[str, list[Any]] = {name: [] for name in FIELDS}
+    for row in rows:
+        for name in FIELDS:
+            value = row.get(name)
+            form = rng.random()
+            if value is None:
+                cells[name].append(rng.choice([None, float("nan"), ""]))
+            elif form < 0.4:
+                cells[name].append(as_text(value))
+            elif form < 0.5 and isinstance(value, int) and not isinstance(value, bool):
+                cells[name].append(float(value))
+            else:
+                cells[name].append(value)
+    cells["consent"][:4] = [0, False, 1, True]
+    frame = pd.DataFrame(cells, dtype=object)
+    out = triage_frame(frame)
+    for k, (_, result) in enumerate(out.iterrows()):
+        record = {name: cells[name][k] for name in FIELDS}
+        (want,) = triage_many([record])
+        if want.recommendation is None:
+            assert result["error"] == want.error, record
+        else:
+            assert got(result) == expected(nested(want_row(record))), record
+
+
+def want_row(record: dict[str, Any]) -> dict[str, Any]:
+    return {name: read_cell(name, value) for name, value in record.items()}
+
+
+def test_categorical_columns_are_identical_to_string_columns() -> None:
+    rows = random_rows(2000, 12, bad=0.01)
+    text = text_frame(rows)
+    out_text = triage_frame(text)
+    out_cat = triage_frame(text.astype("category"))
+    for column in RESULT_COLUMNS:
+        assert out_cat[column].astype(object).where(out_cat[column].notna(), None).tolist() == (
+            out_text[column].astype(object).where(out_text[column].notna(), None).tolist()
+        )
