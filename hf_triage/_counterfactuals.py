@@ -31,8 +31,8 @@ from ._compile import CompiledRules, fields_of
 from ._domain import CORE_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
 from ._engine import Decision, decide
 from ._exceptions import RuleError
-from ._texts import field_label, text, value_label
 from ._supportmodels import Change, Counterfactual, NextQuestion, QuestionOutcome
+from ._texts import field_label, text, value_label
 
 if TYPE_CHECKING:
     from ._models import Assessment

@@ -8,6 +8,7 @@ know (a custom domain) falls back to the domain's own label or the value as writ
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
@@ -16,7 +17,7 @@ from typing import Any
 from ._exceptions import TriageError
 from ._rulemodels import fmt_value
 
-__all__ = ["LANGS", "catalogue", "check_lang", "field_label", "text", "value_label"]
+__all__ = ["LANGS", "Labels", "catalogue", "check_lang", "field_label", "text", "value_label"]
 
 #: the languages of every screen, Danish first
 LANGS: tuple[str, ...] = ("da", "en")
@@ -37,7 +38,10 @@ def catalogue() -> MappingProxyType[str, MappingProxyType[str, str]]:
 
     raw: Any = yaml.safe_load(files("hf_triage").joinpath("texts.yaml").read_text("utf-8"))
     return MappingProxyType(
-        {str(key): MappingProxyType({str(k): str(v) for k, v in t.items()}) for key, t in raw.items()}
+        {
+            str(key): MappingProxyType({str(k): str(v) for k, v in t.items()})
+            for key, t in raw.items()
+        }
     )
 
 
@@ -68,3 +72,28 @@ def value_label(field: str, value: object, lang: str) -> str:
         if found is not None:
             return found[side]
     return fmt_value(value)
+
+
+class Labels(Mapping[str, Mapping[str, str]]):
+    """``labels[lang][key]`` for the catalogue keys ``<prefix>.<key>``, read on first use (so
+    importing a module that holds one stays light)."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix + "."
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        return _labels(self._prefix, check_lang(lang))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+@cache
+def _labels(prefix: str, lang: str) -> Mapping[str, str]:
+    side = "en" if lang == "en" else "da"
+    return MappingProxyType(
+        {k[len(prefix) :]: t[side] for k, t in catalogue().items() if k.startswith(prefix)}
+    )
