@@ -54,11 +54,13 @@ def review(
     if json_out:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    da = lang.value == "da"
-    head = f"{'Opfølgning' if da else 'Follow-up'}: {result.method}, {result.today.isoformat()}"
-    typer.echo(head)
+    from .._texts import text
+
+    typer.echo(
+        text("cli.followup_head", lang.value, method=result.method, day=result.today.isoformat())
+    )
     if not result.signals:
-        typer.echo("  " + ("Ingen signaler." if da else "No signals."))
+        typer.echo("  " + text("cli.no_signals", lang.value))
     for signal in result.signals:
         typer.echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
 
@@ -87,10 +89,9 @@ def _review_csv(
     if as_json:
         typer.echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
         return
+    from .._texts import text
+
     errors = sum(1 for r in rows if r["error"])
-    typer.echo(
-        f"{len(rows)} {'forløb' if lang == 'da' else 'courses'}, "
-        f"{errors} {'med fejl' if lang == 'da' else 'with errors'}"
-    )
+    typer.echo(text("cli.courses_errors", lang, n=len(rows), errors=errors))
     for line in summary.lines(lang):
         typer.echo("  " + line)
