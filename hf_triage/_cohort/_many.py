@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._api import LANGS, default_rules, triage
+from .._api import default_rules, triage
 from .._compile import CompiledRules
 from .._domain import FIELDS
 from .._enumerate import to_assessment
-from .._exceptions import AssessmentError, TriageError
+from .._exceptions import AssessmentError
 from .._models import Assessment, Municipality, Recommendation
+from .._texts import check_lang
 from ._cells import column_problem, is_blank, read_cell
 from ._profile import as_municipality
 
@@ -99,8 +100,7 @@ def triage_many(
     field, value and allowed values; ``citizen_id`` is the record's ``id_field``, if any.
     The municipality is validated once, before any row (``MunicipalityError``).
     """
-    if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    check_lang(lang)
     compiled = rules if rules is not None else default_rules()
     profile = as_municipality(municipality)
     results: list[BatchResult] = []

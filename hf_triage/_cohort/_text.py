@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from .._api import LANGS
 from .._domain import FIELDS, METHODS
-from .._exceptions import TriageError
+from .._texts import check_lang
 from ._tally import UNDECIDED
 
 if TYPE_CHECKING:
@@ -254,12 +253,6 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 SHOWN = 12  # rows of a long list shown in text and HTML (JSON has them all)
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
-    return lang
 
 
 def fte(value: float | None) -> str:

@@ -87,11 +87,11 @@ def review_course(
     Raises ``CourseError`` for an invalid record and ``RuleError`` when the rule set has no
     follow-up file.
     """
-    from .._api import LANGS, default_rules
+    from .._api import default_rules
     from .._exceptions import RuleError
+    from .._texts import check_lang
 
-    if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    check_lang(lang)
     if not isinstance(today, dt.date):
         raise CourseError(f"today must be a date, e.g. datetime.date(2026, 11, 24), not {today!r}")
     compiled = rules if rules is not None else default_rules()
