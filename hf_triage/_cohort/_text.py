@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from .._domain import FIELDS, METHODS
-from .._texts import check_lang
+from .._domain import METHODS
+from .._texts import check_lang, field_label
 from ._tally import UNDECIDED
 
 if TYPE_CHECKING:
@@ -260,11 +260,10 @@ def fte(value: float | None) -> str:
 
 
 def fields(names: Iterable[str], t: dict[str, str]) -> str:
-    da = t is LABELS["da"]
-    return ", ".join(
-        f"{n} ({FIELDS[n].label_da if da else FIELDS[n].label_en})" if n in FIELDS else n
-        for n in names
-    )
+    """The fields by their names on screen (texts.yaml ``field.*``): a Danish report names
+    no English field code (issue 10 item 14)."""
+    lang = "da" if t is LABELS["da"] else "en"
+    return ", ".join(field_label(n, lang, n) for n in names)
 
 
 def recommended_labels(pairs: Mapping[tuple[str, str], int]) -> list[str]:
