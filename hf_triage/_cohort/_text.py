@@ -306,7 +306,7 @@ def report_text(report: CohortReport, lang: str) -> str:
             f"{t['possible'].lower()}: {', '.join(possible)}"
         )
     for citizen, _, missing in report.undecided_citizens[:SHOWN]:
-        out.append(f"           {t['citizen']} {citizen}: {', '.join(missing)}")
+        out.append(f"           {t['citizen']} {citizen}: {fields(missing, t)}")
     if len(report.undecided_citizens) > SHOWN:
         out.append("           " + t["and_more"].format(n=len(report.undecided_citizens) - SHOWN))
 
