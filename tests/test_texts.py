@@ -3,6 +3,7 @@ names exists, and a Danish screen shows no English value or field name (issue 10
 
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
 from pathlib import Path
@@ -146,3 +147,22 @@ def test_the_danish_screens_cover_the_parts() -> None:
     assert any(r.warnings for r in recs)
     assert any(r.counterfactuals for r in recs) and any(r.next_questions for r in recs)
     assert "Mangler svar på: evne til at bruge eksisterende tilbud" in _screen({"complexity": "severe"})
+
+
+def test_the_danish_cohort_reports_name_no_english_field_or_value() -> None:
+    # the golden renderings (tests/cohort/golden) cover several report variants; the data-error
+    # lines quote the invalid input and its allowed codes, and warning codes are identifiers
+    golden = json.loads((Path(__file__).parent / "cohort/golden/renderings.json").read_text())
+    texts = [v for k, v in golden.items() if ".da." in k and k.endswith(".text")]
+    assert len(texts) >= 5
+    for report in texts:
+        lines = [
+            line
+            for line in report.splitlines()
+            if "allowed:" not in line and not re.fullmatch(r"\s+\d+\s+[a-z0-9-]+", line)
+        ]
+        screen = "\n".join(lines)
+        english = sorted(
+            w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", screen)
+        )
+        assert english == [], english
