@@ -74,6 +74,8 @@ def test_value_labels_quote_the_sources() -> None:
     assert value_label("service_use", "significant", "da") == "i betydeligt omfang"
     assert value_label("service_use", "partial", "da") == "kun i nogen grad"
     assert value_label("complexity", "severe", "da") == "massive"
+    assert value_label("complexity", "mild", "da") == "lette til middelsvære"
+    assert value_label("complexity", "moderate", "da") == "komplekse"
     assert value_label("consent", True, "da") == "ja"
     assert value_label("consent", None, "da") == "ikke oplyst"
     assert value_label("dimensions.housing", 3, "da") == "3"
@@ -146,7 +148,9 @@ def test_the_danish_screens_cover_the_parts() -> None:
     assert any(r.method for r in recs) and any(not r.method for r in recs)
     assert any(r.warnings for r in recs)
     assert any(r.counterfactuals for r in recs) and any(r.next_questions for r in recs)
-    assert "Mangler svar på: evne til at bruge eksisterende tilbud" in _screen({"complexity": "severe"})
+    assert "Mangler svar på: evne til at bruge eksisterende tilbud" in _screen(
+        {"complexity": "severe"}
+    )
 
 
 def test_the_danish_cohort_reports_name_no_english_field_or_value() -> None:
@@ -166,3 +170,11 @@ def test_the_danish_cohort_reports_name_no_english_field_or_value() -> None:
             w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", screen)
         )
         assert english == [], english
+
+
+def test_the_caseworker_page_and_the_catalogue_use_the_same_value_words() -> None:
+    from hf_triage.page._texts import QUESTIONS
+
+    for name in ("service_use", "complexity", "urgency", "support_duration"):
+        for value, vt in QUESTIONS[name].values.items():
+            assert value_label(name, value, "da") == vt.da.lower(), (name, value)
