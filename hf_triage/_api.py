@@ -19,7 +19,8 @@ from ._values import given_value
 
 __all__ = ["MunicipalityError", "default_rules", "load_rules", "triage"]
 
-LANGS = ("da", "en")
+from ._texts import LANGS, check_lang
+
 _METHOD_SET = frozenset(METHODS)
 ENGINES = ("builtin", "durable")
 
@@ -123,7 +124,7 @@ def triage(
     ``AssessmentError`` naming every invalid field. The caseworker decides; this supports it.
     """
     if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+        check_lang(lang)  # the one language check (its error); nothing added to the hot path
     compiled = rules if rules is not None else default_rules()
     if engine == "builtin" and type(assessment) is dict and type(compiled) is CompiledRules:
         # the hot path: validation and the decision table's index in one pass

@@ -30,7 +30,7 @@ assessment that is rejected when it should not be is a failure of that case, nev
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -44,6 +44,7 @@ from ._exceptions import AssessmentError, RuleError, TriageError
 from ._load import _describe_error, _tagged
 from ._models import Method
 from ._rulemodels import fmt_value
+from ._texts import Labels, check_lang
 from ._yaml import YamlDocument
 
 __all__ = [
@@ -658,101 +659,16 @@ def run_cases(rules: CompiledRules, directory: Path | None = None) -> CaseReport
 
 # --- rendering -----------------------------------------------------------------------------------
 
-_LABELS = {
-    "da": {
-        "method": "metode",
-        "possible_methods": "mulige metoder",
-        "missing": "mangler svar på",
-        "warnings": "advarsler",
-        "reasons": "begrundelser (kriterier)",
-        "error": "afvisning",
-        "error_message": "afvisningen nævner ikke",
-        "assessment": "udredningen blev afvist",
-        "municipality": "kommunens profil blev afvist",
-        "rules": "regelsættet kunne ikke afgøre sagen",
-        "unknown_warning": "ukendt advarselskode",
-        "unknown_criterion": "ukendt kriterie-id",
-        "unknown_signal": "ukendt signalkode",
-        "signals": "signaler",
-        "course": "forløbet blev afvist",
-        "counterfactuals": "kontrafaktiske ændringer",
-        "borderline": "grænsetilfælde",
-        "next_questions": "næste spørgsmål",
-        "expected": "forventet",
-        "got": "fik",
-        "none": "ingen",
-        "undecided": "«ikke afgjort»",
-        "rejected": "«afvist»",
-        "not_expected": "i resultatet, men ikke forventet",
-        "lacking": "mangler i resultatet",
-        "line": "linje",
-        "known": "kendte",
-        "source": "kilde",
-        "ok": "OK  ",
-        "fail": "FEJL",
-        "head": "Testcases for reglerne i {dir}",
-        "ruleset": "Regelsæt: {fp}",
-        "uncovered_criteria": "Kriterier, som ingen testcase nævner under reasons: {names}",
-        "uncovered_warnings": "Advarselskoder, som ingen testcase forventer: {names}",
-        "summary_ok": "Alle {n} testcases bestået.",
-        "summary_fail": "{failed} af {n} testcases fejlede; {passed} bestået.",
-        "hint": (
-            "En fejlet testcase betyder, at reglerne og testcasen er uenige. Læs kilden: "
-            "ret reglen, hvis den ikke følger kilden, eller testcasen, hvis den er skrevet forkert."
-        ),
-    },
-    "en": {
-        "method": "method",
-        "possible_methods": "possible methods",
-        "missing": "missing answers",
-        "warnings": "warnings",
-        "reasons": "reasons (criteria)",
-        "error": "rejection",
-        "error_message": "the rejection does not name",
-        "assessment": "the assessment was rejected",
-        "municipality": "the municipality profile was rejected",
-        "rules": "the rule set could not decide the case",
-        "unknown_warning": "unknown warning code",
-        "unknown_criterion": "unknown criterion id",
-        "unknown_signal": "unknown signal code",
-        "signals": "signals",
-        "course": "the course record was rejected",
-        "counterfactuals": "counterfactuals",
-        "borderline": "borderline",
-        "next_questions": "next questions",
-        "expected": "expected",
-        "got": "got",
-        "none": "none",
-        "undecided": "undecided",
-        "rejected": "rejected",
-        "not_expected": "in the result, not expected",
-        "lacking": "not in the result",
-        "line": "line",
-        "known": "known",
-        "source": "source",
-        "ok": "ok  ",
-        "fail": "FAIL",
-        "head": "Test cases for the rules in {dir}",
-        "ruleset": "Rule set: {fp}",
-        "uncovered_criteria": "Criteria that no test case names under reasons: {names}",
-        "uncovered_warnings": "Warning codes that no test case expects: {names}",
-        "summary_ok": "All {n} test cases passed.",
-        "summary_fail": "{failed} of {n} test cases failed; {passed} passed.",
-        "hint": (
-            "A failed test case means the rules and the case disagree. Read the source: fix "
-            "the rule if it does not follow the source, or the case if it was written wrongly."
-        ),
-    },
-}
+_LABELS: Mapping[str, Mapping[str, str]] = Labels("cases")  # texts.yaml cases.*
 
 
-def _value(value: str | tuple[str, ...], t: dict[str, str]) -> str:
+def _value(value: str | tuple[str, ...], t: Mapping[str, str]) -> str:
     if isinstance(value, tuple):
         return ", ".join(value) if value else t["none"]
     return t.get(value, value) if value in (UNDECIDED, "rejected") else value
 
 
-def _difference_lines(d: Difference, t: dict[str, str]) -> list[str]:
+def _difference_lines(d: Difference, t: Mapping[str, str]) -> list[str]:
     label = t[d.what]
     where = f"({t['line']} {d.line})"
     if d.what in ("assessment", "municipality", "rules", "course"):
@@ -777,7 +693,7 @@ def _difference_lines(d: Difference, t: dict[str, str]) -> list[str]:
 
 def render_case_result(result: CaseResult, lang: str = "da") -> str:
     """One case as text: its status, and for a failure where and how it differs."""
-    t = _LABELS["da" if lang == "da" else "en"]
+    t = _LABELS[check_lang(lang)]
     if result.passed:
         return f"  {t['ok']}  {result.name}"
     lines = [f"  {t['fail']}  {result.name}  ({result.file.name}:{result.line})"]
@@ -789,7 +705,7 @@ def render_case_result(result: CaseResult, lang: str = "da") -> str:
 
 def render_case_report(report: CaseReport, lang: str = "da") -> str:
     """The report as text for policy staff, Danish by default (``lang="en"`` for English)."""
-    t = _LABELS["da" if lang == "da" else "en"]
+    t = _LABELS[check_lang(lang)]
     lines = [
         t["head"].format(dir=report.directory),
         t["ruleset"].format(fp=report.ruleset_fingerprint[:19] + "…"),

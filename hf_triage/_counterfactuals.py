@@ -31,8 +31,8 @@ from ._compile import CompiledRules, fields_of
 from ._domain import CORE_FIELDS, FIELDS, INVARIANT_FIELDS, METHODS, Scalar
 from ._engine import Decision, decide
 from ._exceptions import RuleError
-from ._rulemodels import fmt_value
 from ._supportmodels import Change, Counterfactual, NextQuestion, QuestionOutcome
+from ._texts import field_label, text, value_label
 
 if TYPE_CHECKING:
     from ._models import Assessment
@@ -290,49 +290,43 @@ def relied_on(
 
 def _label(name: str, lang: str) -> str:
     spec = FIELDS[name]
-    return spec.label_da if lang == "da" else spec.label_en
+    return field_label(name, lang, spec.label_da if lang == "da" else spec.label_en)
 
 
 def _change_text(change: Change, lang: str) -> str:
-    if lang == "da":
-        return (
-            f"{_label(change.field, lang)} var «{fmt_value(change.to)}» "
-            f"i stedet for «{fmt_value(change.from_)}»"
-        )
-    return (
-        f"{_label(change.field, lang)} were «{fmt_value(change.to)}» "
-        f"instead of «{fmt_value(change.from_)}»"
+    return text(
+        "cf.change",
+        lang,
+        field=_label(change.field, lang),
+        to=value_label(change.field, change.to, lang),
+        from_=value_label(change.field, change.from_, lang),
     )
 
 
 def render_counterfactual(cf: Counterfactual, lang: str = "da") -> str:
-    """One counterfactual in plain words, e.g. 'ICM, hvis ... var «partial» i stedet for ...'."""
-    da = lang == "da"
+    """One counterfactual in plain words, e.g. 'ICM, hvis ... var «kun i nogen grad» i stedet
+    for ...'."""
     if not cf.options:
-        return (
-            f"Ingen ændring af de vurderede svar giver {cf.method}."
-            if da
-            else f"No change of the assessed answers gives {cf.method}."
-        )
-    joiner = " og " if da else " and "
+        return text("cf.none", lang, method=cf.method)
+    joiner = text("word.and", lang)
     parts = [joiner.join(_change_text(c, lang) for c in option) for option in cf.options]
-    lead = f"{cf.method}, hvis " if da else f"{cf.method} if "
-    return lead + ("; eller hvis " if da else "; or if ").join(parts) + "."
+    return text("cf.lead", lang, method=cf.method) + text("cf.or_if", lang).join(parts) + "."
 
 
 def _outcome_text(outcome: QuestionOutcome, lang: str) -> str:
     if outcome.method is not None:
         return outcome.method
-    word = "ikke afgjort" if lang == "da" else "undecided"
-    return f"{word} ({'/'.join(outcome.possible_methods)})"
+    return f"{text('word.undecided', lang)} ({'/'.join(outcome.possible_methods)})"
 
 
 def render_question(question: NextQuestion, lang: str = "da") -> str:
     """One next question: the field, then each answer's outcome, answers with one outcome
-    grouped: 'problemernes kompleksitet: mild, moderate → CTI; severe → ICM'."""
+    grouped: 'problemernes kompleksitet: lette, middelsvære → CTI; massive → ICM'."""
     groups: dict[str, list[str]] = {}
     for outcome in question.outcomes:
-        groups.setdefault(_outcome_text(outcome, lang), []).append(fmt_value(outcome.value))
+        groups.setdefault(_outcome_text(outcome, lang), []).append(
+            value_label(question.field, outcome.value, lang)
+        )
     parts = [f"{', '.join(values)} → {result}" for result, values in groups.items()]
     return f"{_label(question.field, lang)}: " + "; ".join(parts)
 

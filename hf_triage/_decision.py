@@ -29,7 +29,8 @@ from ._domain import intensity as rank
 from ._exceptions import RuleError, TriageError
 from ._load import _describe_error, default_rules_dir
 from ._models import Method, Recommendation
-from ._rulemodels import fmt_value
+from ._texts import field_label, value_label
+from ._texts import text as say
 from ._yaml import parse_yaml
 
 if TYPE_CHECKING:
@@ -318,7 +319,7 @@ def _considerations(rec: Recommendation, lang: str, rules: CompiledRules | None)
         if same and lang != rec.lang:
             with contextlib.suppress(KeyError):
                 text = compiled.criterion(r.rule_id).reason.get(lang)
-        word = "Kilde" if lang == "da" else "Source"
+        word = say("word.source", lang)
         lines.append(f"- {' '.join(text.split())} ({word}: {r.source}; {r.rule_id})")
     return lines
 
@@ -327,11 +328,11 @@ def _facts_text(rec: Recommendation, lang: str) -> str:
     parts = []
     for name, value in rec.facts_relied_on.items():
         spec = FIELDS.get(name)
-        label = (spec.label_da if lang == "da" else spec.label_en) if spec else name
-        parts.append(f"{label}: {fmt_value(value)}")
+        fallback = (spec.label_da if lang == "da" else spec.label_en) if spec else name
+        parts.append(f"{field_label(name, lang, fallback)}: {value_label(name, value, lang)}")
     if parts:
         return "; ".join(parts)
-    return "ingen oplyste svar" if lang == "da" else "no answers given"
+    return say("decision.no_answers", lang)
 
 
 def _justification(

@@ -17,7 +17,7 @@ from typing import Any
 from ._compile import All, CompiledCriterion, CompiledRules, Cond, Not, Test, holds
 from ._domain import METHODS, Domain, intensity
 from ._models import Alternative, Reason, Recommendation, TriageWarning, fast_model
-from ._rulemodels import fmt_value
+from ._texts import field_label, text, value_label
 from ._types import Decision, Facts, Lang, Scalar
 
 __all__ = [
@@ -35,33 +35,30 @@ __all__ = [
 
 def _label(domain: Domain, name: str, lang: Lang) -> str:
     spec = domain.fields.get(name) or domain.derived[name]
-    return spec.label_da if lang == "da" else spec.label_en
+    return field_label(name, lang, spec.label_da if lang == "da" else spec.label_en)
 
 
 @lru_cache(maxsize=4096)
 def describe(cond: Cond, lang: Lang, domain: Domain) -> str:
     """A condition as a requirement in plain words."""
-    da = lang == "da"
     if isinstance(cond, Test):
         label = _label(domain, cond.field, lang)
         if cond.op == "is":
-            return f"{label} = {fmt_value(cond.operand)}"
+            return f"{label} = {value_label(cond.field, cond.operand, lang)}"
         if cond.op == "one_of":
-            sep = " eller " if da else " or "
-            return f"{label} = " + sep.join(fmt_value(v) for v in cond.operand)
+            sep = text("word.or", lang)
+            return f"{label} = " + sep.join(value_label(cond.field, v, lang) for v in cond.operand)
         sign = "≥" if cond.op == "at_least" else "≤"
-        return f"{label} {sign} {fmt_value(cond.operand)}"
+        return f"{label} {sign} {value_label(cond.field, cond.operand, lang)}"
     if isinstance(cond, Not):
-        return ("ikke " if da else "not ") + f"({describe(cond.item, lang, domain)})"
-    sep = (" og " if da else " and ") if isinstance(cond, All) else (" eller " if da else " or ")
+        return text("word.not", lang) + f"({describe(cond.item, lang, domain)})"
+    sep = text("word.and" if isinstance(cond, All) else "word.or", lang)
     return "(" + sep.join(describe(c, lang, domain) for c in cond.items) + ")"
 
 
-def shown_value(value: Scalar | None, lang: Lang) -> str:
-    """An answer as quoted in a "why not" text."""
-    if value is None:
-        return "ikke oplyst" if lang == "da" else "not given"
-    return fmt_value(value)
+def shown_value(value: Scalar | None, lang: Lang, field: str = "") -> str:
+    """An answer as quoted in a "why not" text, in the caseworker's words (texts.yaml)."""
+    return value_label(field, value, lang)
 
 
 #: a text template: fixed pieces, each followed by the field whose answer comes next (or None)
@@ -80,7 +77,7 @@ class WhyNot:
 
     def text(self, facts: Facts, lang: Lang) -> str:
         return "".join(
-            piece if name is None else piece + shown_value(facts.get(name), lang)
+            piece if name is None else piece + shown_value(facts.get(name), lang, name)
             for piece, name in self.template
         )
 
@@ -93,7 +90,7 @@ class WhyNot:
 def _failures(cond: Cond, facts: Facts, lang: Lang, domain: Domain) -> list[Template]:
     """The parts of a false condition that made it false, each quoting the answer given."""
     if isinstance(cond, Test):
-        word = "her" if lang == "da" else "here"
+        word = text("word.here", lang)
         return [((f"{describe(cond, lang, domain)} ({word}: ", cond.field), (")", None))]
     if isinstance(cond, All):
         return [
@@ -126,7 +123,6 @@ def why_not_templates(
     rules: CompiledRules, facts: Facts, chosen: str, lang: Lang
 ) -> tuple[WhyNot, ...]:
     """For a decided method, why not each other method (templates over ``facts``' classes)."""
-    da = lang == "da"
     result = []
     for method in METHODS:
         if method == chosen:
@@ -134,22 +130,16 @@ def why_not_templates(
         criteria = rules.by_method[method]
         held = tuple(c.id for c in criteria if c.predicate(facts))
         if held and intensity(method) < intensity(chosen):
-            text = (
-                f"Kriterierne for {method} er også opfyldt, men {chosen} er mere intensiv og går "
-                "forud: borgeren skal have den støtte, behovet kræver."
-                if da
-                else f"The criteria for {method} also hold, but {chosen} is more intensive and "
-                "takes precedence: the citizen gets the support the need requires."
-            )
-            result.append(WhyNot(method, held, ((text, None),), ()))
+            fixed = text("why_not.precedence", lang, method=method, chosen=chosen)
+            result.append(WhyNot(method, held, ((fixed, None),), ()))
             continue
         parts = [
             _join(_failures(c.condition, facts, lang, rules.domain), ", ")
             for c in criteria
             if not c.predicate(facts)
         ]
-        lead = f"{method} kræver: " if da else f"{method} requires: "
-        template = _compact(((lead, None), *_join(parts, "; ellers " if da else "; otherwise ")))
+        lead = text("why_not.requires", lang, method=method)
+        template = _compact(((lead, None), *_join(parts, text("why_not.otherwise", lang))))
         fields = tuple(dict.fromkeys(name for _, name in template if name is not None))
         result.append(WhyNot(method, tuple(c.id for c in criteria), template, fields))
     return tuple(result)

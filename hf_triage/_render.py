@@ -6,50 +6,62 @@ Rendering only shows what the Recommendation holds; no logic lives here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import TYPE_CHECKING
+
+from ._texts import LANGS, check_lang, field_label, text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from ._models import Recommendation
 
-__all__ = ["LABELS", "recommendation_html", "recommendation_rich"]
+__all__ = ["LABELS", "missing_labels", "recommendation_html", "recommendation_rich"]
 
-LABELS = {
-    "da": {
-        "title": "Anbefalet støttemetode",
-        "undecided": "Ikke afgjort endnu",
-        "possible": "Mulige metoder",
-        "missing": "Mangler svar på",
-        "reasons": "Begrundelse",
-        "warnings": "Opmærksomhedspunkter",
-        "why_not": "Hvorfor ikke de andre metoder",
-        "counterfactuals": "Hvad der ville give en anden metode",
-        "borderline": "Grænsetilfælde: ét trin på ét svar ændrer metoden.",
-        "next_questions": "Spørg næst om (svar → resultat)",
-        "source": "Kilde",
-        "fingerprint": "Regelsæt",
-        "version": "version",
-        "decides": "Caseworkeren træffer afgørelsen; dette er en anbefaling.",
-    },
-    "en": {
-        "title": "Recommended support method",
-        "undecided": "Not decided yet",
-        "possible": "Possible methods",
-        "missing": "Answers still missing",
-        "reasons": "Reasons",
-        "warnings": "Warnings",
-        "why_not": "Why not the other methods",
-        "counterfactuals": "What would give another method",
-        "borderline": "Borderline: one step on one answer changes the method.",
-        "next_questions": "Ask next (answer → result)",
-        "source": "Source",
-        "fingerprint": "Rule set",
-        "version": "version",
-        "decides": "The caseworker decides; this is a recommendation.",
-    },
-}
-LABELS["da"]["decides"] = "Sagsbehandleren træffer afgørelsen; dette er en anbefaling."
+#: the keys of the recommendation's screen texts (texts.yaml ``render.*``)
+_KEYS = (
+    "title",
+    "undecided",
+    "possible",
+    "missing",
+    "reasons",
+    "warnings",
+    "why_not",
+    "counterfactuals",
+    "borderline",
+    "next_questions",
+    "source",
+    "fingerprint",
+    "version",
+    "decides",
+)
+
+
+class _Labels(Mapping[str, dict[str, str]]):
+    """``LABELS[lang][key]``, read from the text catalogue on first use (import stays light)."""
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        return _labels(check_lang(lang))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+@cache
+def _labels(lang: str) -> dict[str, str]:
+    return {key: text(f"render.{key}", lang) for key in _KEYS}
+
+
+LABELS: Mapping[str, dict[str, str]] = _Labels()
+
+
+def missing_labels(rec: Recommendation) -> list[str]:
+    """The missing answers by their names on screen ("evne til at bruge eksisterende tilbud")."""
+    return [field_label(name, rec.lang) for name in rec.missing]
 
 
 def _version(rec: Recommendation, t: dict[str, str]) -> str:
@@ -60,7 +72,9 @@ def recommendation_html(rec: Recommendation) -> str:
     """The recommendation as HTML for a notebook (templates/recommendation.html.j2)."""
     from ._templates import render
 
-    return render("recommendation.html.j2", rec=rec, t=LABELS[rec.lang])
+    return render(
+        "recommendation.html.j2", rec=rec, t=LABELS[rec.lang], missing=missing_labels(rec)
+    )
 
 
 def recommendation_rich(rec: Recommendation) -> RenderableType:
@@ -77,7 +91,7 @@ def recommendation_rich(rec: Recommendation) -> RenderableType:
     else:
         title = Text.assemble((f"{t['title']}: ", "bold"), (t["undecided"], "bold yellow"))
         lines.append(Text(f"{t['possible']}: {', '.join(rec.possible_methods)}"))
-        lines.append(Text(f"{t['missing']}: {', '.join(rec.missing)}", style="yellow"))
+        lines.append(Text(f"{t['missing']}: {', '.join(missing_labels(rec))}", style="yellow"))
     if rec.warnings:
         lines.append(Text(f"\n{t['warnings']}", style="bold red"))
         for w in rec.warnings:

@@ -102,8 +102,8 @@ def test_justification_drafts_the_grounds_in_danish_and_english() -> None:
     record = record_decision(rec, "CTI", reason="citizen-wish", note=SECRET, decided_at=WHEN)
     da, en = record.justification.da, record.justification.en
     assert "servicelovens § 85 a" in da and "servicelovens § 85 a" in en
-    assert "evne til at bruge eksisterende tilbud: partial" in da
-    assert "ability to use existing services: partial" in en
+    assert "evne til at bruge eksisterende tilbud: kun i nogen grad" in da  # texts.yaml
+    assert "ability to use existing services: only to some extent" in en
     assert "icm-partial-service-use" in da and "000 «2 Målgruppen for ICM»" in da
     assert "Afvigelse fra anbefalingen: CTI i stedet for ICM" in da
     assert "Borgerens eget ønske" in da and "003 §4.1" in da

@@ -204,8 +204,10 @@ def test_texts_in_danish_and_english() -> None:
     icm_da = next(c for c in da.counterfactuals if c.method == "ICM")
     icm_en = next(c for c in en.counterfactuals if c.method == "ICM")
     assert icm_da.text.startswith("ICM, hvis ")
-    assert "«partial» i stedet for «significant»" in icm_da.text
+    # value labels from seeds/000 (målgrupper), via texts.yaml
+    assert "«kun i nogen grad» i stedet for «i betydeligt omfang»" in icm_da.text
     assert icm_en.text.startswith("ICM if ")
+    assert "«only to some extent» instead of «to a significant extent»" in icm_en.text
     assert icm_da.options == icm_en.options
 
 

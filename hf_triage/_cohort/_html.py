@@ -77,7 +77,7 @@ def report_html(report: CohortReport, lang: str, *, charts: bool, full_document:
         ],
         "undecided_rows": [[n, fields(m, t), ", ".join(p)] for p, m, n in report.undecided],
         "undecided_total": len(report.undecided_citizens),
-        "citizen_rows": [[c, ", ".join(m), ", ".join(p)] for c, p, m in shown],
+        "citizen_rows": [[c, fields(m, t), ", ".join(p)] for c, p, m in shown],
         "more_citizens": t["and_more"].format(n=more) if more > 0 else "",
         "staffing_rows": [
             [

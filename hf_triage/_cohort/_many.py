@@ -20,13 +20,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._api import LANGS, default_rules, offers_of, triage
+from .._api import default_rules, offers_of, triage
 from .._compile import CompiledRules
 from .._domain import FIELDS
 from .._enumerate import to_assessment
-from .._exceptions import AssessmentError, TriageError
+from .._exceptions import AssessmentError
 from .._models import Assessment, Municipality, Recommendation
 from .._table import TABLES, DecisionTable, answer
+from .._texts import check_lang
 from .._types import Scalar
 from ._cells import column_problem, is_blank, read_cell
 from ._profile import as_municipality
@@ -217,8 +218,7 @@ def triage_stream(
     read row by row, an NDJSON body). ``lang`` and the municipality are checked at once,
     before any row (``TriageError``, ``MunicipalityError``).
     """
-    if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
+    check_lang(lang)
     compiled = rules if rules is not None else default_rules()
     profile = as_municipality(municipality)
     return _stream(records, compiled, profile, lang, id_field)

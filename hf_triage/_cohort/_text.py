@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from .._api import LANGS
-from .._domain import FIELDS, METHODS
-from .._exceptions import TriageError
+from .._domain import METHODS
+from .._texts import check_lang, field_label
 from ._tally import UNDECIDED
 
 if TYPE_CHECKING:
@@ -256,22 +255,15 @@ LABELS: dict[str, dict[str, str]] = {
 SHOWN = 12  # rows of a long list shown in text and HTML (JSON has them all)
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise TriageError(f"lang {lang!r} is not supported; allowed: {', '.join(LANGS)}")
-    return lang
-
-
 def fte(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
 def fields(names: Iterable[str], t: dict[str, str]) -> str:
-    da = t is LABELS["da"]
-    return ", ".join(
-        f"{n} ({FIELDS[n].label_da if da else FIELDS[n].label_en})" if n in FIELDS else n
-        for n in names
-    )
+    """The fields by their names on screen (texts.yaml ``field.*``): a Danish report names
+    no English field code (issue 10 item 14)."""
+    lang = "da" if t is LABELS["da"] else "en"
+    return ", ".join(field_label(n, lang, n) for n in names)
 
 
 def recommended_labels(pairs: Mapping[tuple[str, str], int]) -> list[str]:
@@ -314,7 +306,7 @@ def report_text(report: CohortReport, lang: str) -> str:
             f"{t['possible'].lower()}: {', '.join(possible)}"
         )
     for citizen, _, missing in report.undecided_citizens[:SHOWN]:
-        out.append(f"           {t['citizen']} {citizen}: {', '.join(missing)}")
+        out.append(f"           {t['citizen']} {citizen}: {fields(missing, t)}")
     if len(report.undecided_citizens) > SHOWN:
         out.append("           " + t["and_more"].format(n=len(report.undecided_citizens) - SHOWN))
 

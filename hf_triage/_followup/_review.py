@@ -97,11 +97,11 @@ def review_course(
     Raises ``CourseError`` for an invalid record and ``RuleError`` when the rule set has no
     follow-up file.
     """
-    from .._api import LANGS, default_rules
+    from .._api import default_rules
     from .._exceptions import RuleError
+    from .._texts import check_lang
 
-    if lang not in LANGS:
-        raise TriageError(f"lang {given_value(lang)} is not supported; allowed: {', '.join(LANGS)}")
+    check_lang(lang)
     try:
         today = as_today(today)
     except ValueError as exc:

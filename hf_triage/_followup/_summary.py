@@ -67,28 +67,16 @@ class FollowupSummary:
         }
 
     def lines(self, lang: str = "da") -> list[str]:
-        da = lang == "da"
-        out = [
-            ("Forløb: " if da else "Courses: ")
-            + ", ".join(f"{m} {n}" for m, n in sorted(self.courses.items()))
-        ]
+        from .._texts import text
+
+        courses = ", ".join(f"{m} {n}" for m, n in sorted(self.courses.items()))
+        out = [text("followup.courses", lang, courses=courses)]
         cti, flagged = self.courses.get("CTI", 0), self.revisit.get("CTI", 0)
         if cti:
-            out.append(
-                f"CTI-forløb med tegn på revisitation: {flagged} af {cti} "
-                f"({100 * flagged / cti:.0f} %)"
-                if da
-                else f"CTI courses showing re-visitation signals: {flagged} of {cti} "
-                f"({100 * flagged / cti:.0f} %)"
-            )
+            share = f"{100 * flagged / cti:.0f}"
+            out.append(text("followup.cti_revisit", lang, flagged=flagged, cti=cti, share=share))
             if flagged and flagged / cti >= CTI_REVISIT_WARNING_SHARE:
-                out.append(
-                    "⚠ Mange CTI-forløb peger mod ICM eller ACT: tegn på «CTI som standardstart» "
-                    "(000 «1 Indsatsvifte»)."
-                    if da
-                    else "⚠ Many CTI courses point to ICM or ACT: a sign of 'CTI as default "
-                    "start' (000 «1 Indsatsvifte»)."
-                )
+                out.append(text("followup.cti_default_start", lang))
         for code, n in sorted(self.signals.items(), key=lambda kv: -kv[1]):
             out.append(f"{n:>7}  {code}")
         return out

@@ -55,11 +55,11 @@ def review(
     if json_out:
         echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    da = lang.value == "da"
-    head = f"{'Opfølgning' if da else 'Follow-up'}: {result.method}, {result.today.isoformat()}"
-    echo(head)
+    from .._texts import text
+
+    echo(text("cli.followup_head", lang.value, method=result.method, day=result.today.isoformat()))
     if not result.signals:
-        echo("  " + ("Ingen signaler." if da else "No signals."))
+        echo("  " + text("cli.no_signals", lang.value))
     for signal in result.signals:
         echo(f"  ! [{signal.code}] {signal.text} ({signal.source})")
 
@@ -88,10 +88,9 @@ def _review_csv(
     if as_json:
         echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
         return
+    from .._texts import text
+
     errors = sum(1 for r in rows if r["error"])
-    echo(
-        f"{len(rows)} {'forløb' if lang == 'da' else 'courses'}, "
-        f"{errors} {'med fejl' if lang == 'da' else 'with errors'}"
-    )
+    echo(text("cli.courses_errors", lang, n=len(rows), errors=errors))
     for line in summary.lines(lang):
         echo("  " + line)
