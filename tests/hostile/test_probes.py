@@ -10,7 +10,10 @@ import pytest
 
 from .probes import Outcome, Probe, make_files, probes, run
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/* are POSIX")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/* are POSIX"),
+    pytest.mark.slow,  # 108 fresh processes: minutes; the default Python runs it in CI
+]
 
 
 TABLE = probes()
