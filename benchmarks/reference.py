@@ -31,11 +31,23 @@ def _method(service_use: str, complexity: str, long_term: bool, mh3: bool, su3: 
         return "ICM"
     if service_use == "partial":
         return "ICM"  # icm-partial-service-use
-    # significant: icm-massive-problems-beyond-cti, icm-long-term-need,
-    # icm-severe-mental-illness-or-substance-use; else cti-significant-service-use-mild-moderate
-    if complexity == "severe" or long_term or mh3 or su3:
+    # significant: icm-massive-problems-beyond-cti, icm-long-term-need;
+    # else cti-significant-service-use-mild-moderate (rule set 1.1: a severe dimension warns)
+    if complexity == "severe" or long_term:
         return "ICM"
     return "CTI"
+
+
+_TRANSITIONS = frozenset(
+    {
+        "shelter_exit",
+        "hospital_discharge",
+        "treatment_discharge",
+        "prison_release",
+        "temporary_stay",
+        "leaving_care",
+    }
+)
 
 
 def reference_triage(
@@ -58,36 +70,85 @@ def reference_triage(
     else:
         mh3 = su3 = False
 
+    missing: list[str] = []
     if complexity is not None and service_use is not None:
         method: str | None = _method(service_use, complexity, long_term, mh3, su3)
         least = method
+        possible: set[str] = {method}
     else:
         # partial: decided only when every completion of the unknown answers agrees
         uses = (service_use,) if service_use is not None else _SERVICE_USES
         cxs = (complexity,) if complexity is not None else _COMPLEXITIES
-        seen = {_method(s, c, long_term, mh3, su3) for s in uses for c in cxs}
-        least = min(seen, key=_ORDER.__getitem__)
-        method = seen.pop() if len(seen) == 1 else None
+        table = {(s, c): _method(s, c, long_term, mh3, su3) for s in uses for c in cxs}
+        possible = set(table.values())
+        least = min(possible, key=_ORDER.__getitem__)
+        method = next(iter(possible)) if len(possible) == 1 else None
+        if method is None:
+            if complexity is None and any(len({table[s, c] for c in cxs}) > 1 for s in uses):
+                missing.append("complexity")
+            if service_use is None and any(len({table[s, c] for s in uses}) > 1 for c in cxs):
+                missing.append("service_use")
 
-    warnings: list[str] = []
-    if a.get("urgency") == "acute":
-        warnings.append("start-support-now")
-    if a.get("housing_ready") is not None:
-        warnings.append("housing-readiness-not-a-criterion")
-    if method == "CTI" and duration == "unknown":
-        warnings.append("cti-duration-unassessed")
+    scores = list(dims.values()) if dims else []
     proposed = a.get("proposed_method")
+    current = a.get("current_method")
+    w: list[str] = []
+    if a.get("urgency") == "acute":
+        w.append("start-support-now")
+    if a.get("housing_ready") is not None:
+        w.append("housing-readiness-not-a-criterion")
+    if method == "CTI" and duration == "unknown":
+        w.append("cti-duration-unassessed")
+    if least == "CTI" and (mh3 or su3):
+        w.append("beyond-typical-cti")
     # below every method still possible (the method itself, when decided)
     if proposed is not None and _ORDER[proposed] < _ORDER[least]:
-        warnings.append("below-assessed-need")
-    if method is not None and proposed is not None and _ORDER[proposed] > _ORDER[method]:
-        warnings.append("above-assessed-need")
-    if method is not None and offers is not None and method not in offers:
-        warnings.append("method-not-offered")
-    if a.get("consent") is False:
-        warnings.append("consent-missing")
-    if (complexity == "severe" and service_use == "significant") or (
-        complexity == "mild" and service_use == "minimal"
+        w.append("below-assessed-need")
+    if (proposed == "ICM" and method == "CTI" and duration != "unknown") or (
+        proposed == "ACT" and method in ("CTI", "ICM")
     ):
-        warnings.append("inconsistent-answers")
-    return method, tuple(warnings)
+        w.append("above-assessed-need")
+    if method is not None and offers is not None and method not in offers:
+        w.append("method-not-offered")
+    if method is None and offers is not None and not possible & set(offers):
+        w.append("possible-methods-not-offered")
+    if a.get("consent") is False:
+        w.append("consent-missing")
+    if a.get("consent") is None:
+        w.append("consent-not-recorded")
+    if (
+        (complexity == "severe" and service_use == "significant")
+        or (complexity == "mild" and service_use == "minimal")
+        or (complexity == "mild" and (mh3 or su3))
+        or (complexity == "severe" and scores and max(scores) <= 1)
+    ):
+        w.append("inconsistent-answers")
+    network = dims.get("network") if dims else None
+    if (
+        method == "ICM"
+        and service_use == "minimal"
+        and complexity in ("mild", "moderate")
+        and (a.get("negative_service_experiences") is True or (network or 0) >= 3)
+    ):
+        w.append("act-traits-present")
+    if method == "ICM" and complexity == "mild" and service_use == "significant" and long_term:
+        w.append("consider-section-85")
+    if current is not None and _ORDER[current] < _ORDER[least]:
+        w.append("revisit-to-more-intensive")
+    if current is not None and method is not None and _ORDER[current] > _ORDER[method]:
+        w.append("step-down-when-stable")
+    if a.get("housing_plan") is False:
+        w.append("housing-plan-missing")
+    if a.get("previous_evictions") is True:
+        w.append("earlier-eviction-not-exclusion")
+    if a.get("action_plan_offered") is False:
+        w.append("offer-action-plan")
+    if method == "CTI" and a.get("situation") not in _TRANSITIONS:
+        w.append("cti-transition-unclear")
+    if "service_use" in missing:
+        w.append("find-out-service-use")
+    if "complexity" in missing:
+        w.append("find-out-complexity")
+    if method is None and least == "CTI" and duration == "unknown":
+        w.append("find-out-nine-months")
+    return method, tuple(w)

@@ -10,8 +10,9 @@ Outcomes come from the shared matcher (``_engine.BUILTIN``, ``_engine.winner``).
 
 * ``gap``            (error) an assessment with complexity and service_use known gets no method
 * ``monotonicity``   (error) a worse answer gives a less intensive method (a pair is shown)
-* ``invariance``     (error) urgency, housing_ready, consent, proposed_method, situation or the
-                     municipality changes the method
+* ``invariance``     (error) urgency, housing_ready, consent, proposed_method, situation,
+                     current_method, housing_plan, previous_evictions, action_plan_offered or
+                     the municipality changes the method
 * ``unreachable``    (error) a criterion whose condition can never hold
 * ``shadowed``       (error) a criterion that holds only where a more intensive method wins,
                      so it can never decide anything
@@ -36,7 +37,7 @@ from typing import Any, Literal
 from ._compile import CompiledCriterion, CompiledRules, fields_of, holds
 from ._domain import CORE_FIELDS, DERIVED_FIELDS, INVARIANT_FIELDS, METHODS, Domain, Scalar
 from ._domain import intensity as rank
-from ._engine import BUILTIN, warning_facts, winner
+from ._engine import BUILTIN, _deciding, warning_facts, winner
 from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._manifest import manifest_findings
 from ._rulemodels import fmt_value
@@ -477,7 +478,15 @@ class _Checker:
         warning_only = [
             f for f in self.rules.warning_fields if f in self.fields and f not in self.names
         ]
-        reachable: set[tuple[str | None, str | None, tuple[Scalar | None, ...]]] = set()
+        reachable: set[
+            tuple[
+                str | None,
+                str | None,
+                tuple[str, ...],
+                tuple[str, ...],
+                tuple[Scalar | None, ...],
+            ]
+        ] = set()
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for combo in product(
             *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
@@ -485,38 +494,57 @@ class _Checker:
             open_ = [i for i in core if combo[i] is None]
             if not open_:  # complete: its own outcome
                 method = least = self.outcome(combo)[0]
-                reachable.add((method, least, tuple(combo[i] for i in shared)))
+                done = (method,) if method is not None else ()
+                reachable.add((method, least, (), done, tuple(combo[i] for i in shared)))
                 continue
-            methods: set[str | None] = set()
+            outcomes: dict[tuple[Scalar, ...], str] = {}
             for fill in product(*(self.reps[self.names[i]] for i in open_)):
                 full = list(combo)
                 for i, v in zip(open_, fill, strict=True):
                     full[i] = v
-                methods.add(self.outcome(tuple(full))[0])
-            found = sorted((m for m in methods if m is not None), key=rank)
-            method = found[0] if len(methods) == 1 and found else None
+                found_method = self.outcome(tuple(full))[0]
+                if found_method is not None:
+                    outcomes[tuple(v for v in fill if v is not None)] = found_method
+            methods = set(outcomes.values())
+            found = sorted(methods, key=rank)
+            method = found[0] if len(methods) == 1 else None
             least = found[0] if found else None
-            reachable.add((method, least, tuple(combo[i] for i in shared)))
+            # the derived missing_<field> facts: the open answers that would decide
+            missing = _deciding([self.names[i] for i in open_], outcomes) if method is None else ()
+            possible = tuple(found)
+            reachable.add((method, least, missing, possible, tuple(combo[i] for i in shared)))
         # Each warning is tried on its own region: the reachable states projected onto the
         # fields it reads, times the classes of the answers only warnings read, and the
-        # portfolios only if it reads method_offered (a warning depends on nothing else).
+        # portfolios only if it reads a portfolio fact (a warning depends on nothing else).
         seen: set[str] = set()
         extra = {f: [c[0] for c in field_classes(self.rules, f)] for f in warning_only}
         for w in self.rules.warnings:
-            reads = fields_of(w.condition)
+            reads = set(fields_of(w.condition))
+            for variant in w.variants:
+                reads |= fields_of(variant.condition)
+            if "highest_dimension" in reads:
+                # derived from the life dimensions: try the ratings the rules distinguish
+                reads |= {f for f in self.fields if f.startswith("dimensions.")}
             mine = [k for k, i in enumerate(shared) if self.names[i] in reads]
+            missing_read = any(f.startswith("missing_") for f in reads)
             projected = {
                 (
                     method if reads & {"method", "method_offered"} else None,
                     least if "least_possible_method" in reads else None,
+                    missing if missing_read else (),
+                    possible if "possible_method_offered" in reads else (),
                     tuple(values[k] for k in mine),
                     method is not None,
                 )
-                for method, least, values in reachable
+                for method, least, missing, possible, values in reachable
             }
             more_fields = [f for f in warning_only if f in reads]
-            portfolios = _MUNICIPALITIES if "method_offered" in reads else (None,)
-            for method, least, values, decided in projected:
+            portfolios = (
+                _MUNICIPALITIES
+                if reads & {"method_offered", "possible_method_offered"}
+                else (None,)
+            )
+            for method, least, missing, possible, values, decided in projected:
                 base: dict[str, Scalar] = {"support_duration": "unknown"}
                 base.update(
                     {
@@ -533,9 +561,10 @@ class _Checker:
                     for offers in portfolios:
                         offered = None if offers is None else frozenset(offers)
                         self.examined += 1
-                        if w.predicate(
-                            warning_facts(facts, method if decided else None, offered, least)
-                        ):
+                        derived = warning_facts(
+                            facts, method if decided else None, offered, least, missing, possible
+                        )
+                        if w.predicate(derived):
                             seen.add(w.code)
                             break
                     if w.code in seen:
@@ -641,12 +670,14 @@ def render_report(report: CheckReport, lang: str = "da") -> str:
     if report.ok:
         head = (
             f"Regelsættet er i orden: komplet, monotont og uafhængigt af hast, boligparathed, "
-            f"samtykke, foreslået metode, situation og kommune; opfølgningssignalerne kan alle "
+            f"samtykke, foreslået metode, situation, nuværende metode, boligplan, tidligere "
+            f"udsættelser, tilbudt handleplan og kommune; opfølgningssignalerne kan alle "
             f"udløses og modsiger ikke hinanden ({report.assessments_examined} "
             f"tilfælde undersøgt på {report.seconds:.2f} s)."
             if da
             else f"The rule set is sound: complete, monotone and independent of urgency, "
-            f"housing readiness, consent, proposed method, situation and municipality; every "
+            f"housing readiness, consent, proposed method, situation, current method, housing "
+            f"plan, previous evictions, action plan offered and municipality; every "
             f"follow-up signal can be raised and none contradicts another "
             f"({report.assessments_examined} cases examined in {report.seconds:.2f} s)."
         )

@@ -44,6 +44,7 @@ __all__ = [
     "Any_",
     "CompiledCriterion",
     "CompiledRules",
+    "CompiledVariant",
     "CompiledWarning",
     "Cond",
     "Facts",
@@ -153,6 +154,16 @@ class CompiledCriterion:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledVariant:
+    """A case-dependent text of a warning (``variants`` in warnings.yaml)."""
+
+    condition: Cond
+    text: Text
+    source: str
+    predicate: Predicate = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledWarning:
     code: str
     condition: Cond
@@ -161,6 +172,16 @@ class CompiledWarning:
     file: str
     line: int
     predicate: Predicate = field(compare=False, repr=False)
+    level: str = "warning"
+    variants: tuple[CompiledVariant, ...] = ()
+
+    def text_for(self, facts: Facts) -> tuple[Text, str]:
+        """The text and source for the warning facts of one case: the first variant that
+        holds, else the warning's own text."""
+        for variant in self.variants:
+            if variant.predicate(facts):
+                return variant.text, variant.source
+        return self.text, self.source
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +329,12 @@ def compile_rules(loaded: LoadedRules, domain: Domain = DEFAULT_DOMAIN) -> Compi
     warnings = []
     for i, w in enumerate(wf.model.warnings):
         cond = _build(w.when, wf, ("warnings", i, "when"), domain)
+        variants = []
+        for j, v in enumerate(w.variants):
+            vcond = _build(v.when, wf, ("warnings", i, "variants", j, "when"), domain)
+            variants.append(
+                CompiledVariant(vcond, v.text, v.source or w.source, to_predicate(vcond))
+            )
         warnings.append(
             CompiledWarning(
                 w.code,
@@ -317,6 +344,8 @@ def compile_rules(loaded: LoadedRules, domain: Domain = DEFAULT_DOMAIN) -> Compi
                 wf.path.name,
                 wf.line_of("warnings", i, "code"),
                 to_predicate(cond),
+                w.level,
+                tuple(variants),
             )
         )
     signals: list[CompiledSignal] = []
@@ -343,7 +372,13 @@ def compile_rules(loaded: LoadedRules, domain: Domain = DEFAULT_DOMAIN) -> Compi
             )
     read = set().union(*(fields_of(c.condition) for c in criteria))
     read |= {"complexity", "service_use"}
-    warning_read = set().union(*(fields_of(w.condition) for w in warnings))
+    warning_read = set().union(
+        *(fields_of(w.condition) for w in warnings),
+        *(fields_of(v.condition) for w in warnings for v in w.variants),
+    )
+    if "highest_dimension" in warning_read:
+        # derived from every life dimension: each one is part of the memo key
+        warning_read |= {f for f in domain.fields if f.startswith("dimensions.")}
     order = [*domain.fields, *domain.derived]
     # the same rules over another domain are other rules (an at_least covers other values)
     dumps.append({"domain": domain.describe()})

@@ -3,10 +3,13 @@
 This table is the single description of the input that the rule loader, the compiler, the
 engine and the checker share. The pydantic ``Assessment`` model mirrors it (a test keeps the two
 in step). Field names in rules are the assessment keys; life dimensions are written
-``dimensions.<name>``. Three derived fields exist only for warnings: ``method`` (the recommended
+``dimensions.<name>``. Derived fields exist only for warnings: ``method`` (the recommended
 method, set when decided), ``least_possible_method`` (the least intensive of the possible
-methods, set always: the method itself when decided) and ``method_offered`` (set when decided
-and a municipality portfolio was given).
+methods, set always: the method itself when decided), ``method_offered`` (set when decided
+and a municipality portfolio was given), ``highest_dimension`` (the highest rating among the
+life dimensions given, absent when none is), ``possible_method_offered`` (set when a portfolio was
+given: whether any possible method is in it) and ``missing_complexity`` / ``missing_service_use``
+(``true`` when that answer is among ``missing``: it would decide an open result).
 """
 
 from __future__ import annotations
@@ -113,6 +116,8 @@ _SPECS: tuple[FieldSpec, ...] = (
             "street",
             "eviction_risk",
             "other",
+            # Version 1.1: a young person leaving a placement in care (003 §3.2)
+            "leaving_care",
         ),
         "enum",
         label_da="boligsituation",
@@ -147,6 +152,29 @@ _SPECS: tuple[FieldSpec, ...] = (
         label_da="foreslået metode",
         label_en="proposed method",
     ),
+    # Version 1.1 (CONTRACT.md): answers that only add warnings, never change the method.
+    FieldSpec(
+        "current_method",
+        METHODS,
+        "ordinal",
+        label_da="nuværende metode",
+        label_en="current method",
+    ),
+    FieldSpec("housing_plan", _BOOL, "bool", label_da="boligplan", label_en="housing plan"),
+    FieldSpec(
+        "previous_evictions",
+        _BOOL,
+        "bool",
+        label_da="tidligere udsættelser",
+        label_en="previous evictions",
+    ),
+    FieldSpec(
+        "action_plan_offered",
+        _BOOL,
+        "bool",
+        label_da="§ 141-handleplan tilbudt",
+        label_en="§ 141 action plan offered",
+    ),
 )
 
 _DERIVED: tuple[FieldSpec, ...] = (
@@ -165,6 +193,38 @@ _DERIVED: tuple[FieldSpec, ...] = (
         label_da="metoden tilbydes i kommunen",
         label_en="method offered by the municipality",
     ),
+    # the highest rating over the life dimensions given (absent when none is rated): lets a
+    # warning say "every dimension rated is 0-1" without listing eight alternatives
+    FieldSpec(
+        "highest_dimension",
+        _SCORES,
+        "ordinal",
+        label_da="højeste vurdering på livsområderne",
+        label_en="highest life dimension rating",
+    ),
+    # set when a portfolio was given: whether any of ``possible_methods`` is offered
+    FieldSpec(
+        "possible_method_offered",
+        _BOOL,
+        "bool",
+        label_da="en mulig metode tilbydes i kommunen",
+        label_en="a possible method is offered by the municipality",
+    ),
+    # set (true) only when the answer is one of ``missing``: it would decide an open result
+    FieldSpec(
+        "missing_complexity",
+        _BOOL,
+        "bool",
+        label_da="mangler svar på problemernes kompleksitet",
+        label_en="complexity of problems is missing",
+    ),
+    FieldSpec(
+        "missing_service_use",
+        _BOOL,
+        "bool",
+        label_da="mangler svar på evne til at bruge eksisterende tilbud",
+        label_en="ability to use existing services is missing",
+    ),
 )
 
 #: every assessment field, keyed by the name rules use
@@ -180,6 +240,11 @@ INVARIANT_FIELDS: tuple[str, ...] = (
     "consent",
     "proposed_method",
     "situation",
+    # Version 1.1 (CONTRACT.md): "the invariance guarantee extends to them"
+    "current_method",
+    "housing_plan",
+    "previous_evictions",
+    "action_plan_offered",
 )
 
 _COURSE: tuple[FieldSpec, ...] = (
@@ -249,7 +314,7 @@ _COURSE: tuple[FieldSpec, ...] = (
     FieldSpec("ended", _BOOL, "bool", label_da="forløbet er afsluttet", label_en="course ended"),
     FieldSpec(
         "ending_reason",
-        ("moved_out", "citizen_no", "stable", "lost_contact", "other"),
+        ("moved_out", "citizen_no", "stable", "lost_contact", "prison_term", "other"),
         "enum",
         label_da="årsag til afslutning",
         label_en="reason for ending",

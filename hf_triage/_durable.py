@@ -273,7 +273,7 @@ def recommend_durable(
 ) -> Recommendation:
     """Evaluate ``rules`` for validated ``facts`` on durable_rules (see the module docstring)."""
     decision, codes = decide_durable(rules, facts, offers)
-    return build(rules, explain(rules, facts, decision, codes, lang), "durable")
+    return build(rules, explain(rules, facts, decision, codes, lang, offers), "durable")
 
 
 def decide_durable(

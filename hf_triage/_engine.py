@@ -15,7 +15,7 @@ over value classes (``_table``), which it owns: the compiled rule set stays immu
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from itertools import product
 
 from ._compile import CompiledRules
@@ -111,6 +111,8 @@ def warning_facts(
     method: str | None,
     offers: frozenset[str] | None,
     least_possible: str | None = None,
+    missing: Iterable[str] = (),
+    possible: Iterable[str] = (),
 ) -> dict[str, Scalar]:
     """The facts warnings read: the answers plus the derived fields (see ``_domain``).
 
@@ -124,6 +126,14 @@ def warning_facts(
         full["method"] = method
         if offers is not None:
             full["method_offered"] = method in offers
+    scores = [v for k, v in facts.items() if k.startswith("dimensions.")]
+    if scores:
+        full["highest_dimension"] = max(scores, key=int)
+    for name in missing:
+        full[f"missing_{name}"] = True
+    possible = tuple(possible)
+    if offers is not None and possible:
+        full["possible_method_offered"] = any(m in offers for m in possible)
     return full
 
 
@@ -134,9 +144,12 @@ def evaluate_warnings(
     offers: frozenset[str] | None,
     least_possible: str | None = None,
     matcher: Matcher = BUILTIN,
+    missing: Iterable[str] = (),
+    possible: Iterable[str] = (),
 ) -> list[str]:
-    """Codes of the warnings whose conditions hold, in file order."""
-    full = warning_facts(facts, method, offers, least_possible)
+    """Codes of the warnings whose conditions hold, in file order (``missing``: the answers an
+    undecided result still needs; ``possible``: its possible methods)."""
+    full = warning_facts(facts, method, offers, least_possible, missing, possible)
     raised = set(matcher.holding(rules, "warnings", full))
     return [w.code for w in rules.warnings if w.code in raised]
 
@@ -150,7 +163,14 @@ def outcome(
     """The decision and the warning codes for validated ``facts``, matched by ``matcher``."""
     decision = decide(rules, facts, matcher)
     codes = evaluate_warnings(
-        rules, facts, decision.method, offers, decision.possible_methods[0], matcher
+        rules,
+        facts,
+        decision.method,
+        offers,
+        decision.possible_methods[0],
+        matcher,
+        decision.missing,
+        decision.possible_methods,
     )
     return decision, codes
 
@@ -174,7 +194,7 @@ def recommend_direct(
 ) -> Recommendation:
     """Evaluate the condition trees for one assessment, with no table: the reference path."""
     decision, codes = outcome(rules, facts, offers, matcher)
-    return build(rules, explain(rules, facts, decision, codes, lang), matcher.name)
+    return build(rules, explain(rules, facts, decision, codes, lang, offers), matcher.name)
 
 
 def recommend(

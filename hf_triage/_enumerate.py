@@ -10,7 +10,7 @@ combinations at all, so the work stays small as fields are added to the domain.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 from ._compile import DAYS_LIMIT, All, Any_, CompiledRules, Cond, Not, Test
@@ -42,10 +42,28 @@ def tests_by_field(rules: CompiledRules) -> dict[str, list[Test]]:
     """Every field test in criteria and warnings, grouped by field."""
     result: dict[str, list[Test]] = {}
     conditions = [c.condition for c in rules.criteria] + [w.condition for w in rules.warnings]
+    conditions += [v.condition for w in rules.warnings for v in w.variants]
     for cond in conditions:
         for test in tests_of(cond):
             result.setdefault(test.field, []).append(test)
+    for test in result.get("highest_dimension", []):
+        _spread_highest(rules, test, result)
     return result
+
+
+def _spread_highest(rules: CompiledRules, test: Test, result: dict[str, list[Test]]) -> None:
+    """A test on the derived ``highest_dimension`` (the largest rating given) as tests on every
+    life dimension: cut the ratings into runs where the test's answer is constant; the run
+    holding the largest rating is the largest of the runs holding each rating, so the classes
+    of these cuts decide the test exactly."""
+    for name, spec in rules.domain.fields.items():
+        if not name.startswith("dimensions."):
+            continue
+        ordered = sorted(spec.values, key=int)
+        for before, value in pairwise(ordered):
+            if (before in test.accepted) != (value in test.accepted):
+                cut = frozenset(v for v in ordered if int(v) >= int(value))
+                result.setdefault(name, []).append(Test(name, "at_least", value, cut, test.line))
 
 
 def _absent_allowed(name: str) -> bool:

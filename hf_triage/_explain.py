@@ -156,16 +156,22 @@ def reasons(rules: CompiledRules, ids: Iterable[str], lang: Lang) -> tuple[Reaso
 
 
 def warning_texts(
-    rules: CompiledRules, codes: Iterable[str], lang: Lang
+    rules: CompiledRules, codes: Iterable[str], lang: Lang, full: Facts | None = None
 ) -> tuple[TriageWarning, ...]:
+    """The warnings' texts and levels; ``full`` (the warning facts of the case, derived fields
+    too) selects each warning's case-dependent text variant, else its own text is given."""
     by_code = {w.code: w for w in rules.warnings}
-    return tuple(
-        fast_model(
-            TriageWarning,
-            {"code": code, "text": by_code[code].text.get(lang), "source": by_code[code].source},
+    out = []
+    for code in codes:
+        rule = by_code[code]
+        text, source = rule.text_for(full) if full is not None else (rule.text, rule.source)
+        out.append(
+            fast_model(
+                TriageWarning,
+                {"code": code, "text": text.get(lang), "source": source, "level": rule.level},
+            )
         )
-        for code in codes
-    )
+    return tuple(out)
 
 
 Parts = tuple[
@@ -186,10 +192,12 @@ def explain(
     decision: Decision,
     codes: Iterable[str],
     lang: Lang,
+    offers: frozenset[str] | None = None,
 ) -> Parts:
     """The texts for a decision: reasons, warnings, why not the other methods, and the
     decision support (counterfactuals, next questions)."""
     from ._counterfactuals import decision_support
+    from ._engine import warning_facts
 
     why_not = (
         tuple(
@@ -204,7 +212,19 @@ def explain(
         decision.possible_methods,
         decision.missing,
         reasons(rules, decision.reason_ids, lang),
-        warning_texts(rules, codes, lang),
+        warning_texts(
+            rules,
+            codes,
+            lang,
+            warning_facts(
+                facts,
+                decision.method,
+                offers,
+                decision.possible_methods[0],
+                decision.missing,
+                decision.possible_methods,
+            ),
+        ),
         why_not,
         lang,
         decision_support(rules, facts, decision, lang),

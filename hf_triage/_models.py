@@ -202,6 +202,7 @@ class Assessment(BaseModel):
             "street",
             "eviction_risk",
             "other",
+            "leaving_care",
         ]
         | None
     ) = None
@@ -210,6 +211,11 @@ class Assessment(BaseModel):
     housing_ready: bool | None = None
     consent: bool | None = None
     proposed_method: Method | None = None
+    # Version 1.1 (CONTRACT.md): warnings only, never the method
+    current_method: Method | None = None
+    housing_plan: bool | None = None
+    previous_evictions: bool | None = None
+    action_plan_offered: bool | None = None
 
     def __init__(self, **data: Any) -> None:
         _raise_problems(data)
@@ -318,6 +324,8 @@ class TriageWarning(BaseModel):
     code: str
     text: str
     source: str = ""
+    #: ``warning``: the caseworker should act; ``info``: a reminder (CONTRACT.md "Version 1.1")
+    level: Literal["warning", "info"] = "warning"
 
 
 class Alternative(BaseModel):

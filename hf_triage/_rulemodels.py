@@ -45,6 +45,7 @@ __all__ = [
     "ParameterRef",
     "Signal",
     "Text",
+    "TextVariant",
     "WarningRule",
     "WarningsFile",
     "fmt_value",
@@ -295,14 +296,34 @@ class MethodFile(BaseModel):
     criteria: list[Criterion] = Field(min_length=1)
 
 
+class TextVariant(BaseModel):
+    """A text of a warning for some cases: the first variant whose ``when`` holds replaces the
+    warning's ``text`` (the code stays the same; CONTRACT.md "Version 1.1")."""
+
+    model_config = _STRICT
+    when: Condition
+    text: Text
+    source: str | None = Field(
+        default=None, min_length=3, description="The passage this text cites, if not the warning's"
+    )
+
+
 class WarningRule(BaseModel):
     """One warning: when its condition holds, the recommendation carries it."""
 
     model_config = _STRICT
     code: str = Field(pattern=_ID)
+    level: Literal["warning", "info"] = Field(
+        default="warning",
+        description="warning: the caseworker should act; info: a reminder",
+    )
     when: Condition
     text: Text
     source: str = Field(min_length=3)
+    variants: list[TextVariant] = Field(
+        default_factory=list,
+        description="Texts for particular cases; the first whose 'when' holds is used",
+    )
 
 
 class WarningsFile(BaseModel):

@@ -31,7 +31,7 @@ from typing import Any
 from ._compile import CompiledRules
 from ._counterfactuals import decision_support
 from ._domain import CORE_FIELDS, DEFAULT_DOMAIN
-from ._engine import evaluate_warnings, outcome
+from ._engine import evaluate_warnings, outcome, warning_facts
 from ._enumerate import tests_by_field
 from ._explain import WhyNot, build, reasons, warning_texts, why_not_templates
 from ._models import Alternative, Reason, Recommendation, TriageWarning, validate_mapping
@@ -113,6 +113,11 @@ class DecisionTable:
         self.fast = _fast_path(rules, columns)
         self.parts: dict[tuple[int, ...], _Part] = {}
         self.warnings: dict[tuple[tuple[str, ...], Lang], tuple[TriageWarning, ...]] = {}
+        #: some warning has case-dependent texts: warning objects are kept per entry and state
+        self.varied = any(w.variants for w in rules.warnings)
+        self.entry_warnings: dict[tuple[int, int, Lang], tuple[TriageWarning, ...]] = {}
+        #: some warning reads possible_method_offered (undecided cases with a portfolio)
+        self.reads_possible_offered = "possible_method_offered" in rules.warning_fields
 
     def index(self, facts: Facts) -> int:
         get = facts.get
@@ -133,7 +138,11 @@ class DecisionTable:
         if method is not None:
             # method_offered exists only for a decided method (``warning_facts``)
             for state, offers in ((1, frozenset([method])), (2, frozenset[str]())):
-                codes[state] = tuple(evaluate_warnings(rules, facts, method, offers, least))
+                codes[state] = tuple(
+                    evaluate_warnings(
+                        rules, facts, method, offers, least, possible=decision.possible_methods
+                    )
+                )
         entry = _Entry(part, (codes[0], codes[1], codes[2]))
         self.entries[index] = entry
         return entry
@@ -155,6 +164,21 @@ class DecisionTable:
         if found is None:
             found = self.warnings[(codes, lang)] = warning_texts(rules, codes, lang)
         return found
+
+
+_ENTRY_WARNINGS_LIMIT = 100_000
+
+
+def _full(facts: Facts, decision: Decision, offers: frozenset[str] | None) -> Facts:
+    """The warning facts of one case (derived fields too): what text variants read."""
+    return warning_facts(
+        facts,
+        decision.method,
+        offers,
+        decision.possible_methods[0],
+        decision.missing,
+        decision.possible_methods,
+    )
 
 
 def _why_not(texts: _Texts, facts: Facts, lang: Lang) -> tuple[Alternative, ...]:
@@ -286,10 +310,27 @@ def answer(
         texts = table.texts(rules, part, facts, lang)
     decision = part.decision
     method = decision.method
-    codes = entry.codes[0 if offers is None or method is None else 1 if method in offers else 2]
-    warnings = table.warnings.get((codes, lang))
-    if warnings is None:
-        warnings = table.warning_objects(rules, codes, lang)
+    state = 0 if offers is None or method is None else 1 if method in offers else 2
+    if method is None and offers is not None and table.reads_possible_offered:
+        # an undecided case: possible_method_offered depends on which of the possible
+        # methods the portfolio holds, which the three portfolio states do not tell apart
+        codes = tuple(outcome(rules, facts, offers)[1])
+        warnings = warning_texts(rules, codes, lang, _full(facts, decision, offers))
+    elif table.varied:
+        # case-dependent texts: the variants read only result fields and derived facts, which
+        # are constant over one entry and portfolio state
+        codes = entry.codes[state]
+        key = (i, state, lang)
+        kept = table.entry_warnings.get(key)
+        if kept is None:
+            kept = warning_texts(rules, codes, lang, _full(facts, decision, offers))
+            if len(table.entry_warnings) < _ENTRY_WARNINGS_LIMIT:
+                table.entry_warnings[key] = kept
+        warnings = kept
+    else:
+        codes = entry.codes[state]
+        found = table.warnings.get((codes, lang))
+        warnings = found if found is not None else table.warning_objects(rules, codes, lang)
     why_not = texts.fixed if texts.fixed is not None else _why_not(texts, facts, lang)
     support = decision_support(rules, facts, decision, lang)
     return build(

@@ -146,7 +146,7 @@ def test_any_mapping_is_accepted_not_only_dict() -> None:
 
 
 def test_output_attributes_have_contract_types() -> None:
-    rec = triage({**core("moderate", "partial"), "urgency": "acute"})
+    rec = triage({**core("moderate", "partial"), "urgency": "acute", "consent": True})
     assert rec.method == "ICM"
     assert rec.possible_methods == ["ICM"]
     assert rec.missing == []
@@ -175,7 +175,7 @@ def test_fingerprint_is_the_rule_sets() -> None:
 
 
 def test_model_dump_json_has_every_contract_key_and_is_json() -> None:
-    rec = triage({**core("severe", "minimal"), "urgency": "acute"})
+    rec = triage({**core("severe", "minimal"), "urgency": "acute", "consent": True})
     data = rec.model_dump(mode="json")
     assert {
         "method",
@@ -227,7 +227,13 @@ def test_undecided_result_round_trips_via_model_validate() -> None:
 
 
 def test_municipality_offering_the_method_adds_no_warning() -> None:
-    rec = triage(core("mild", "significant", "transitional"), municipality={"offers": ["CTI"]})
+    # consent and a critical transition given: no reminder (info) either (rule set 1.1)
+    answers = {
+        **core("mild", "significant", "transitional"),
+        "consent": True,
+        "situation": "shelter_exit",
+    }
+    rec = triage(answers, municipality={"offers": ["CTI"]})
     assert rec.method == "CTI"
     assert rec.warnings == []
 
@@ -339,7 +345,7 @@ def test_english_texts_differ_from_danish() -> None:
     assert da.method == en.method == "CTI"
     assert [r.rule_id for r in da.reasons] == [r.rule_id for r in en.reasons]
     assert [w.code for w in da.warnings] == [w.code for w in en.warnings]
-    assert len(da.warnings) == 4
+    assert len(da.warnings) == 5  # rule set 1.1 adds cti-transition-unclear (info)
     for d, e in zip(da.reasons, en.reasons, strict=True):
         assert d.text != e.text
     for w_da, w_en in zip(da.warnings, en.warnings, strict=True):

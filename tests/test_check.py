@@ -153,8 +153,9 @@ def test_warning_that_can_never_hold_is_reported(tmp_path: Path) -> None:
     rules = copy_rules(tmp_path)
     edit(
         rules / "warnings.yaml",
-        "when: {field: consent, is: false}",
-        "when: {all: [{field: consent, is: false}, {field: consent, is: true}]}",
+        "code: consent-missing\n    level: warning\n    when: {field: consent, is: false}",
+        "code: consent-missing\n    level: warning\n"
+        "    when: {all: [{field: consent, is: false}, {field: consent, is: true}]}",
     )
     found = kinds(rules)
     assert [f.rule_ids for f in found["warning-never"]] == [("consent-missing",)]
@@ -173,10 +174,8 @@ def test_overlaps_are_informational() -> None:
     report = check_rules(load_rules(RULES))
     overlaps = [f for f in report.findings if f.kind == "overlap"]
     assert overlaps and all(f.severity == "info" for f in overlaps)
-    pair = (
-        "cti-significant-service-use-mild-moderate",
-        "icm-severe-mental-illness-or-substance-use",
-    )
+    # rule set 1.1 dropped icm-severe-mental-illness-or-substance-use (issue 10 item 1)
+    pair = ("icm-long-term-need", "act-minimal-service-use-massive-problems")
     assert pair in [f.rule_ids for f in overlaps]
 
 

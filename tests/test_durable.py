@@ -442,7 +442,9 @@ def test_cli_engine_durable(durable: Any) -> None:
 
     from hf_triage.cli import app
 
-    document = json.dumps({"complexity": "severe", "service_use": "minimal", "urgency": "acute"})
+    document = json.dumps(
+        {"complexity": "severe", "service_use": "minimal", "urgency": "acute", "consent": True}
+    )
     result = CliRunner().invoke(
         app, ["assess", "-", "--json", "--engine", "durable"], input=document
     )

@@ -44,8 +44,9 @@ def completions(answers: dict[str, object]) -> set[str]:
             ["service_use"],
         ),
         (
+            # rule set 1.1: a severe dimension alone no longer rules out CTI (issue 10 item 1)
             {"dimensions": {"mental_health": 3}},
-            ["ICM", "ACT"],
+            ["CTI", "ICM", "ACT"],
             ["complexity", "service_use"],
         ),
         (
@@ -77,7 +78,7 @@ def test_undecided_result_lists_possible_methods_and_missing_answers(
             "ACT",
         ),
         (
-            {"service_use": "significant", "dimensions": {"substance_use": 3}},
+            {"service_use": "significant", "support_duration": "long_term"},
             "ICM",
         ),
     ],
@@ -138,7 +139,9 @@ def test_empty_assessment_is_not_cti() -> None:
     rec = triage({})
     assert rec.method is None
     assert rec.method != "CTI"
-    assert [w.code for w in rec.warnings] == []
+    # only reminders (info): consent not recorded, and what to find out (rule set 1.1)
+    assert [w.code for w in rec.warnings if w.level == "warning"] == []
+    assert {"find-out-complexity", "find-out-service-use"} <= set(rec.warning_codes)
 
 
 def test_undecided_result_has_no_method_dependent_warnings() -> None:

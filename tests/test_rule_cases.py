@@ -108,11 +108,11 @@ def test_a_wrong_expectation_is_reported_with_file_line_expected_and_got(tmp_pat
         cases:
           - name: right case
             source: "000 «2 Målgruppen for ICM»"
-            assessment: {complexity: moderate, service_use: partial}
+            assessment: {complexity: moderate, service_use: partial, consent: true}
             expect: {method: ICM, warnings: []}
           - name: wrong case
             source: "000 «2 Målgruppen for ICM»"
-            assessment: {complexity: moderate, service_use: partial, urgency: acute}
+            assessment: {complexity: moderate, service_use: partial, urgency: acute, consent: true}
             expect:
               method: CTI
               warnings: [consent-missing]
@@ -150,16 +150,16 @@ def test_undecided_expectations_are_compared(tmp_path: Path) -> None:
         cases:
           - name: expects a decision that is not there
             source: "000 «3 Målgruppen for ACT»"
-            assessment: {complexity: severe}
-            expect: {method: ACT, warnings: []}
+            assessment: {complexity: severe, consent: true}
+            expect: {method: ACT, warnings: [find-out-service-use]}
           - name: expects the wrong possibilities
             source: "000 «3 Målgruppen for ACT»"
-            assessment: {complexity: severe}
+            assessment: {complexity: severe, consent: true}
             expect:
               method: undecided
               possible_methods: [CTI, ICM]
               missing: [complexity]
-              warnings: []
+              warnings: [find-out-service-use]
         """,
     )
     first, second = report.failures
@@ -183,7 +183,7 @@ def test_an_invalid_assessment_fails_that_case_and_the_run_goes_on(tmp_path: Pat
             expect: {method: ICM, warnings: []}
           - name: fine
             source: "000 «2 Målgruppen for ICM»"
-            assessment: {complexity: moderate, service_use: partial}
+            assessment: {complexity: moderate, service_use: partial, consent: true}
             expect: {method: ICM, warnings: []}
         """,
     )
@@ -270,7 +270,7 @@ def test_coverage_gaps_are_reported_but_do_not_fail_the_run(tmp_path: Path) -> N
         cases:
           - name: one case
             source: "000 «2 Målgruppen for ICM»"
-            assessment: {complexity: moderate, service_use: partial}
+            assessment: {complexity: moderate, service_use: partial, consent: true}
             expect: {method: ICM, warnings: []}
         """,
     )
@@ -288,7 +288,7 @@ def test_the_default_directory_is_tests_beside_the_rules(rules_copy: Path) -> No
         cases:
           - name: only case
             source: "000 «2 Målgruppen for ICM»"
-            assessment: {service_use: partial}
+            assessment: {service_use: partial, consent: true}
             expect: {method: ICM, warnings: []}
         """,
     )

@@ -140,7 +140,7 @@ class Ending(_Record):
 
     model_config = _MODEL
     date: IsoDate
-    reason: Literal["moved_out", "citizen_no", "stable", "lost_contact", "other"]
+    reason: Literal["moved_out", "citizen_no", "stable", "lost_contact", "prison_term", "other"]
     stable_since: IsoDate | None = Field(
         default=None, description="Since when the citizen has been stable (reason 'stable')"
     )

@@ -74,7 +74,12 @@ def test_assess_json_file_input(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["method"] == "CTI"
-    assert [w["code"] for w in data["warnings"]] == ["cti-duration-unassessed", "consent-missing"]
+    assert [w["code"] for w in data["warnings"]] == [
+        "cti-duration-unassessed",
+        "consent-missing",
+        "cti-transition-unclear",  # rule set 1.1: no critical transition named (info)
+    ]
+    assert [w["level"] for w in data["warnings"]] == ["warning", "warning", "info"]
 
 
 def test_assess_stdin(runner: CliRunner) -> None:

@@ -83,7 +83,7 @@ def test_a_full_profile_is_accepted_by_triage_and_offers_alone_still_is() -> Non
     full = load_municipality(EXAMPLE_PROFILE).model_dump(mode="json")
     rec = triage(ACT, municipality=full)
     assert "method-not-offered" in rec.warning_codes
-    assert triage(ACT, municipality={"offers": ["ACT"]}).warning_codes == []
+    assert triage({**ACT, "consent": True}, municipality={"offers": ["ACT"]}).warning_codes == []
 
 
 @pytest.mark.parametrize(

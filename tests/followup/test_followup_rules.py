@@ -38,7 +38,10 @@ def test_checker_finds_contradicting_signals(tmp_path: Path) -> None:
     rules = copy_rules(tmp_path)
     edit(
         rules / "followup.yaml",
-        "        - not: {field: days_admitted, at_least: {parameter: pause_after_days}}\n",
+        "        - not:\n"
+        "            all:\n"
+        "              - {field: admission, one_of: [hospital, treatment]}\n"
+        "              - {field: days_admitted, at_least: {parameter: pause_stay_after_days}}\n",
         "",
     )
     findings = [f for f in check_rules(load_rules(rules)).findings if f.kind == "signal-conflict"]
@@ -46,7 +49,7 @@ def test_checker_finds_contradicting_signals(tmp_path: Path) -> None:
         "icm-continue-during-admission",
         "icm-pause-long-interruption",
     )
-    assert findings[0].example is not None and findings[0].example["days_admitted"] >= 60
+    assert findings[0].example is not None and findings[0].example["days_admitted"] >= 120
 
 
 def test_checker_finds_a_signal_that_can_never_be_raised(tmp_path: Path) -> None:
@@ -76,8 +79,8 @@ def test_days_field_needs_at_least_or_at_most(tmp_path: Path) -> None:
     rules = copy_rules(tmp_path)
     line = edit(
         rules / "followup.yaml",
-        "{field: days_admitted, at_least: {parameter: pause_after_days}}\n    text",
-        "{field: days_admitted, is: 3}\n    text",
+        "{field: prison_term_days, at_least: {parameter: long_prison_term_days}}\n    text",
+        "{field: prison_term_days, is: 3}\n    text",
     )
     with pytest.raises(RuleError) as info:
         load_rules(rules, lang="en")
@@ -95,3 +98,41 @@ def test_course_field_in_a_method_file_is_unknown(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as info:
         load_rules(rules)
     assert f"icm.yaml:{line}:" in str(info.value) and "days_admitted" in str(info.value)
+
+
+def test_checker_proves_pause_and_long_prison_term_exclude_each_other(tmp_path: Path) -> None:
+    # issue 10 item 11: a long prison term ends ICM (003 §3.7); it must not also read "pause"
+    rules = copy_rules(tmp_path)
+    text = (rules / "followup.yaml").read_text(encoding="utf-8")
+    start = text.index("  - code: icm-pause-long-interruption")
+    block = text[start : text.index("    excludes: [icm-long-prison-term]", start)]
+    guard = (
+        "        - not:\n"
+        "            all:\n"
+        "              - {field: admission, is: prison}\n"
+        "              - {field: prison_term_days, at_least: {parameter: long_prison_term_days}}\n"
+    )
+    assert guard in block
+    (rules / "followup.yaml").write_text(
+        text[:start] + block.replace(guard, "") + text[start + len(block) :], encoding="utf-8"
+    )
+    findings = [f for f in check_rules(load_rules(rules)).findings if f.kind == "signal-conflict"]
+    assert [f.rule_ids for f in findings] == [
+        ("icm-pause-long-interruption", "icm-long-prison-term")
+    ]
+
+
+def test_admission_signals_are_silent_on_an_ended_course() -> None:
+    rules = load_rules(RULES)
+    facts: dict[str, str | int | bool] = {
+        "method": "ICM",
+        "ended": True,
+        "ending_reason": "prison_term",
+        "admission": "prison",
+        "days_admitted": 400,
+        "prison_term_days": 800,
+        "citizen_declined": False,
+        "moved_out": False,
+    }
+    raised = [s.code for s in rules.signals if s.predicate(facts)]
+    assert raised == []
