@@ -3,22 +3,29 @@
 Two answers that every test of the rules treats alike can never lead to different results, so
 each field the rules read (``CompiledRules.result_fields``) is cut into classes of values that
 pass exactly the same tests; an absent answer is a value too, and an unknown core answer is its
-own class (the engine completes it). A tuple of classes is one integer (mixed radix), and that
-integer indexes the table. The shipped rules distinguish 6,144 class tuples, against about
-3·10¹¹ valid assessments.
+own class (the engine completes it). A tuple of classes is one integer (mixed radix), the
+table index; the decision fields come first, so ``index % parts_size`` is the decision part.
 
-An entry holds the decision, the reason ids and the warning codes (for "no portfolio given",
-"method offered" and "method not offered"); its texts are filled once per language, on first
-use. The "why not" texts quote the answers given, so they are kept as templates
-(``_explain.WhyNot``) and filled per call, with a small bounded cache per entry. Entries are
-filled lazily by the first assessment that falls in them; the table never holds more entries
-than there are class tuples, however many distinct citizens pass: memory stays flat.
+The decision part holds the decision, its reasons and "why not" templates; its texts are
+filled once per language, on first use. Warnings are not tabled per tuple of classes: rule set
+1.1's warnings read a dozen independent answers (consent, housing plan, earlier evictions, ...),
+and their product is millions of tuples. Instead the warnings are split into groups that share
+no input field (``Group``); each group is a small table of its own over the decision part, the
+portfolio state (none given / method offered / not offered) and its own fields' classes, so the
+entries number the sum of the groups' sizes, not their product. ``highest_dimension`` (the
+largest life-dimension rating given) is a column too, added per call as a maximum; its group
+stays apart. Counterfactuals and next questions are kept per decision-field projection.
+
+Entries are filled lazily by the first assessment that falls in them; however many distinct
+citizens pass, the table never holds more than (parts x 3 x the groups' sizes x languages)
+warning entries and one decision support per projection: memory stays flat.
 
 The table is owned by the builtin engine (``TABLES``), kept per rule set while the rule set
 lives; the compiled rule set itself stays immutable. Filling is idempotent (an entry is a pure
-function of its index), so concurrent threads may at worst fill one entry twice.
+function of its key), so concurrent threads may at worst fill one entry twice.
 ``tests/test_table.py`` proves the table equal to the condition trees (``recommend_direct``)
-over the whole enumerated domain, for the shipped rules and generated rule sets.
+over the whole enumerated domain, group by group, for the shipped rules and generated rule
+sets, and on random raw assessments.
 """
 
 from __future__ import annotations
@@ -29,10 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._compile import CompiledRules
-from ._counterfactuals import decision_support
+from ._counterfactuals import SupportParts, decision_support
 from ._domain import CORE_FIELDS, DEFAULT_DOMAIN
-from ._engine import evaluate_warnings, outcome, warning_facts
-from ._enumerate import tests_by_field
+from ._engine import decide, evaluate_warnings, outcome, warning_facts
+from ._enumerate import HIGHEST, tests_by_field, warning_groups
 from ._explain import WhyNot, build, reasons, warning_texts, why_not_templates
 from ._models import Alternative, Reason, Recommendation, TriageWarning, validate_mapping
 from ._types import Decision, Facts, Lang, Scalar
@@ -46,11 +53,13 @@ _QUOTED_LIMIT = 64
 def value_classes(rules: CompiledRules, name: str) -> list[list[Scalar | None]]:
     """The values of ``name`` (``None`` = absent) grouped by the tests they pass.
 
-    An unknown core answer is never grouped with a known one.
+    An unknown core answer is never grouped with a known one. ``name`` may be the derived
+    ``highest_dimension``, which the table reads as a column of its own.
     """
-    tests = tests_by_field(rules).get(name, [])
+    tests = tests_by_field(rules, spread=False).get(name, [])
+    spec = rules.domain.fields.get(name) or rules.domain.derived[name]
     groups: dict[tuple[bool, ...], list[Scalar | None]] = {}
-    for value in [None, *rules.domain.fields[name].values]:
+    for value in [None, *spec.values]:
         signature = (
             value is None and name in CORE_FIELDS,
             *(value is not None and value in t.accepted for t in tests),
@@ -75,17 +84,30 @@ class _Texts:
 
 @dataclass(slots=True)
 class _Part:
-    """The decision for one tuple of classes of the fields the criteria read."""
+    """The decision for one tuple of classes of the decision fields."""
 
     decision: Decision
     texts: dict[Lang, _Texts] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    part: _Part
-    #: warning codes: no portfolio given / method offered / method not offered
-    codes: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+class Group:
+    """Warnings whose input fields no other group reads, with the classes of those fields.
+
+    A group's warnings depend only on the decision (its part), the portfolio state and the
+    classes of ``fields``; so a group is a small table of its own, and the whole table's
+    size is the sum, not the product, of the groups' sizes.
+    """
+
+    #: the warning codes, in file order
+    codes: frozenset[str]
+    #: the input fields only this group's warnings read (``highest_dimension`` may be one)
+    fields: tuple[str, ...]
+    #: the group's digit in the index is ``(index // stride) % size``
+    stride: int
+    size: int
+    #: the group's entries: (part, portfolio state, digit, lang) -> its warnings
+    entries: dict[tuple[int, int, int, Lang], tuple[TriageWarning, ...]]
 
 
 class DecisionTable:
@@ -93,31 +115,60 @@ class DecisionTable:
 
     def __init__(self, rules: CompiledRules) -> None:
         # no reference to ``rules`` is kept: the table lives exactly as long as its rule set
+        names = [*rules.result_fields]
+        if HIGHEST in rules.warning_fields:
+            names.append(HIGHEST)
+        found = {name: value_classes(rules, name) for name in names}
+        classes = {name: len(groups) for name, groups in found.items()}
         columns: list[tuple[str, dict[Scalar | None, int]]] = []
-        decision_columns: list[tuple[str, dict[Scalar | None, int]]] = []
         stride = 1
-        for name in rules.result_fields:
-            groups = value_classes(rules, name)
-            if len(groups) == 1:
-                continue  # the rules cannot tell its values apart
-            weights = {v: k * stride for k, group in enumerate(groups) for v in group}
-            columns.append((name, weights))
-            if name in rules.decision_fields:
-                decision_columns.append((name, weights))
-            stride *= len(groups)
+
+        def add(name: str) -> None:
+            nonlocal stride
+            groups = found[name]
+            if len(groups) > 1:  # else the rules cannot tell its values apart
+                weights = {v: k * stride for k, group in enumerate(groups) for v in group}
+                columns.append((name, weights))
+                stride *= len(groups)
+
+        for name in rules.decision_fields:
+            if name in found:
+                add(name)
+        #: the decision part of an index is ``index % parts_size``
+        self.parts_size = stride
+        self.decision_columns = tuple(columns)
+        groups: list[Group] = []
+        # the highest_dimension column comes last: it is added to the index per call
+        for codes, fields in sorted(warning_groups(rules, classes), key=lambda g: HIGHEST in g[1]):
+            start = stride
+            for name in fields:
+                add(name)
+            groups.append(Group(codes, fields, start, stride // start, {}))
+        self.groups = tuple(groups)
+        #: the column of ``highest_dimension`` (added per call: a maximum is not a sum)
+        self.highest: dict[Scalar | None, int] | None = None
+        if columns and columns[-1][0] == HIGHEST:
+            self.highest = columns.pop()[1]
+        #: every column the index sums, decision columns first
         self.columns = tuple(columns)
-        self.decision_columns = tuple(decision_columns)
-        #: the number of class tuples: the most entries the table can hold
+        self.dimensions = tuple(f for f in rules.domain.fields if f.startswith("dimensions."))
+        #: the number of class tuples (the groups make the stored entries far fewer)
         self.size = stride
-        self.entries: dict[int, _Entry] = {}
         self.fast = _fast_path(rules, columns)
-        self.parts: dict[tuple[int, ...], _Part] = {}
+        self.parts: dict[int, _Part] = {}
         self.warnings: dict[tuple[tuple[str, ...], Lang], tuple[TriageWarning, ...]] = {}
-        #: some warning has case-dependent texts: warning objects are kept per entry and state
-        self.varied = any(w.variants for w in rules.warnings)
-        self.entry_warnings: dict[tuple[int, int, Lang], tuple[TriageWarning, ...]] = {}
+        #: file order of the warning codes (the groups' warnings are merged in it)
+        self.rank = {w.code: k for k, w in enumerate(rules.warnings)}
         #: some warning reads possible_method_offered (undecided cases with a portfolio)
         self.reads_possible_offered = "possible_method_offered" in rules.warning_fields
+        #: the decision fields that counterfactuals and next questions read, and their memo
+        self.read = tuple(f for f in rules.decision_fields if f in rules.domain.fields)
+        self.support: dict[tuple[Any, ...], SupportParts] = {}
+
+    @property
+    def entries(self) -> int:
+        """How many entries are filled (decision parts and group entries)."""
+        return len(self.parts) + sum(len(g.entries) for g in self.groups)
 
     def index(self, facts: Facts) -> int:
         get = facts.get
@@ -126,26 +177,27 @@ class DecisionTable:
             i += weights[get(name)]
         return i
 
-    def fill(self, rules: CompiledRules, index: int, facts: Facts) -> _Entry:
-        """The entry at ``index``, computed from ``facts`` (any assessment in it)."""
-        key = tuple(weights[facts.get(name)] for name, weights in self.decision_columns)
-        part = self.parts.get(key)
-        decision, none = outcome(rules, facts, None)
-        if part is None:
-            part = self.parts.setdefault(key, _Part(decision))
-        method, least = decision.method, decision.possible_methods[0]
-        codes = [tuple(none), tuple(none), tuple(none)]
-        if method is not None:
-            # method_offered exists only for a decided method (``warning_facts``)
-            for state, offers in ((1, frozenset([method])), (2, frozenset[str]())):
-                codes[state] = tuple(
-                    evaluate_warnings(
-                        rules, facts, method, offers, least, possible=decision.possible_methods
-                    )
-                )
-        entry = _Entry(part, (codes[0], codes[1], codes[2]))
-        self.entries[index] = entry
-        return entry
+    def highest_step(self, facts: Facts) -> int:
+        """The ``highest_dimension`` column's share of the index (0 without that column)."""
+        weights = self.highest
+        if weights is None:
+            return 0
+        get = facts.get
+        top: Any = None
+        for name in self.dimensions:
+            value = get(name)
+            if value is not None and (top is None or value > top):
+                top = value
+        return weights[top]
+
+    def part(self, rules: CompiledRules, index: int, facts: Facts) -> _Part:
+        """The decision part at ``index`` (``index % parts_size``), filled from ``facts``."""
+        key = index % self.parts_size
+        found = self.parts.get(key)
+        if found is None:
+            decision = decide(rules, facts)
+            found = self.parts.setdefault(key, _Part(decision))
+        return found
 
     def texts(self, rules: CompiledRules, part: _Part, facts: Facts, lang: Lang) -> _Texts:
         """``part``'s texts in ``lang``, filled once."""
@@ -157,16 +209,57 @@ class DecisionTable:
         part.texts[lang] = texts
         return texts
 
-    def warning_objects(
-        self, rules: CompiledRules, codes: tuple[str, ...], lang: Lang
+    def group_warnings(
+        self,
+        rules: CompiledRules,
+        index: int,
+        facts: Facts,
+        decision: Decision,
+        offers: frozenset[str] | None,
+        lang: Lang,
     ) -> tuple[TriageWarning, ...]:
-        found = self.warnings.get((codes, lang))
-        if found is None:
-            found = self.warnings[(codes, lang)] = warning_texts(rules, codes, lang)
-        return found
+        """The warnings at ``index`` (``highest_step`` included), group by group, in file order."""
+        method = decision.method
+        state = 0 if offers is None or method is None else 1 if method in offers else 2
+        p = index % self.parts_size
+        found: list[TriageWarning] = []
+        groups_with = 0
+        for group in self.groups:
+            key = (p, state, (index // group.stride) % group.size, lang)
+            kept = group.entries.get(key)
+            if kept is None:
+                kept = self._fill(rules, group, facts, decision, offers, lang)
+                group.entries[key] = kept
+            if kept:
+                found += kept
+                groups_with += 1
+        if groups_with > 1:
+            found.sort(key=lambda w: self.rank[w.code])
+        return tuple(found)
 
-
-_ENTRY_WARNINGS_LIMIT = 100_000
+    def _fill(
+        self,
+        rules: CompiledRules,
+        group: Group,
+        facts: Facts,
+        decision: Decision,
+        offers: frozenset[str] | None,
+        lang: Lang,
+    ) -> tuple[TriageWarning, ...]:
+        # the portfolio state stands for the portfolio: the method is offered or it is not
+        method = decision.method
+        state_offers = None if offers is None or method is None else offers
+        full = _full(facts, decision, state_offers)
+        codes = evaluate_warnings(
+            rules,
+            facts,
+            method,
+            state_offers,
+            decision.possible_methods[0],
+            missing=decision.missing,
+            possible=decision.possible_methods,
+        )
+        return warning_texts(rules, [c for c in codes if c in group.codes], lang, full)
 
 
 def _full(facts: Facts, decision: Decision, offers: frozenset[str] | None) -> Facts:
@@ -300,39 +393,33 @@ def answer(
     offers: frozenset[str] | None,
     lang: Lang,
 ) -> Recommendation:
-    """The Recommendation at table index ``i`` (``facts`` fill the entry and quoted answers)."""
-    entry = table.entries.get(i)
-    if entry is None:
-        entry = table.fill(rules, i, facts)
-    part = entry.part
+    """The Recommendation at table index ``i`` (``facts`` fill entries and quoted answers).
+
+    ``i`` sums the columns' weights (``DecisionTable.index``); the ``highest_dimension``
+    column, a maximum rather than a sum, is added here.
+    """
+    if table.highest is not None:
+        i += table.highest_step(facts)
+    part = table.parts.get(i % table.parts_size)
+    if part is None:
+        part = table.part(rules, i, facts)
     texts = part.texts.get(lang)
     if texts is None:
         texts = table.texts(rules, part, facts, lang)
     decision = part.decision
     method = decision.method
-    state = 0 if offers is None or method is None else 1 if method in offers else 2
     if method is None and offers is not None and table.reads_possible_offered:
         # an undecided case: possible_method_offered depends on which of the possible
-        # methods the portfolio holds, which the three portfolio states do not tell apart
+        # methods the portfolio holds, which the portfolio states do not tell apart
         codes = tuple(outcome(rules, facts, offers)[1])
         warnings = warning_texts(rules, codes, lang, _full(facts, decision, offers))
-    elif table.varied:
-        # case-dependent texts: the variants read only result fields and derived facts, which
-        # are constant over one entry and portfolio state
-        codes = entry.codes[state]
-        key = (i, state, lang)
-        kept = table.entry_warnings.get(key)
-        if kept is None:
-            kept = warning_texts(rules, codes, lang, _full(facts, decision, offers))
-            if len(table.entry_warnings) < _ENTRY_WARNINGS_LIMIT:
-                table.entry_warnings[key] = kept
-        warnings = kept
     else:
-        codes = entry.codes[state]
-        found = table.warnings.get((codes, lang))
-        warnings = found if found is not None else table.warning_objects(rules, codes, lang)
+        warnings = table.group_warnings(rules, i, facts, decision, offers, lang)
     why_not = texts.fixed if texts.fixed is not None else _why_not(texts, facts, lang)
-    support = decision_support(rules, facts, decision, lang)
+    key = (lang, *map(facts.get, table.read))
+    support = table.support.get(key)
+    if support is None:
+        support = table.support[key] = decision_support(rules, facts, decision, lang)
     return build(
         rules,
         (

@@ -174,7 +174,7 @@ def test_overlaps_are_informational() -> None:
     report = check_rules(load_rules(RULES))
     overlaps = [f for f in report.findings if f.kind == "overlap"]
     assert overlaps and all(f.severity == "info" for f in overlaps)
-    # rule set 1.1 dropped icm-severe-mental-illness-or-substance-use (issue 10 item 1)
+    # rule set 1.2 dropped icm-severe-mental-illness-or-substance-use (issue 10 item 1)
     pair = ("icm-long-term-need", "act-minimal-service-use-massive-problems")
     assert pair in [f.rule_ids for f in overlaps]
 

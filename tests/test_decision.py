@@ -48,7 +48,7 @@ def test_following_the_recommendation_needs_no_reason() -> None:
     assert not record.deviates and record.reason is None and record.flags == []
     assert record.recommendation == rec
     assert record.ruleset_fingerprint == rec.ruleset_fingerprint
-    assert record.ruleset_version == rec.ruleset_version == "1.1.0"
+    assert record.ruleset_version == rec.ruleset_version == "1.2.0"
     assert record.decided_at == WHEN
 
 

@@ -250,7 +250,7 @@ def test_case_runner_reports_wrong_support_expectations(tmp_path: Path) -> None:
     assessment: {complexity: mild, service_use: significant, support_duration: transitional}
     expect:
       method: CTI
-      warnings: []
+      warnings: [consent-not-recorded, cti-transition-unclear]
       borderline: false
       counterfactuals:
         ICM: [[service_use=partial]]

@@ -38,12 +38,12 @@ def test_check_refuses_a_missing_manifest(rules_copy: Path) -> None:
 def test_check_refuses_an_uncited_source_and_a_stale_changelog(rules_copy: Path) -> None:
     path = rules_copy / "ruleset.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace('version: "1.1.0"\n# servicelovens', 'version: "1.2.0"\n# servicelovens')
+    text = text.replace('version: "1.2.0"\n# servicelovens', 'version: "1.3.0"\n# servicelovens')
     text = text.replace('  - id: "004"', '  - id: "999"')
     path.write_text(text, encoding="utf-8")
     report = check_rules(load_rules(rules_copy))
     texts = [f.text("en") for f in report.errors]
-    assert any("newest entry is version 1.1.0" in t for t in texts)
+    assert any("newest entry is version 1.2.0" in t for t in texts)
     assert any("cites source 004" in t for t in texts)
     assert all(f.kind == "manifest" for f in report.errors)
 
@@ -72,8 +72,8 @@ def _archive(tmp_path: Path, spans: dict[str, tuple[str, str | None]]) -> Path:
         path = target / "ruleset.yaml"
         text = path.read_text(encoding="utf-8")
         text = text.replace('valid_from: "2023-10-01"', f'valid_from: "{start}"')
-        text = text.replace('version: "1.1.0"\n#', f'version: "{name}"\n#')
-        text = text.replace('  - version: "1.1.0"', f'  - version: "{name}"')
+        text = text.replace('version: "1.2.0"\n#', f'version: "{name}"\n#')
+        text = text.replace('  - version: "1.2.0"', f'  - version: "{name}"')
         if end:
             text = text.replace(
                 f'valid_from: "{start}"', f'valid_from: "{start}"\nvalid_to: "{end}"'

@@ -44,7 +44,7 @@ def completions(answers: dict[str, object]) -> set[str]:
             ["service_use"],
         ),
         (
-            # rule set 1.1: a severe dimension alone no longer rules out CTI (issue 10 item 1)
+            # rule set 1.2: a severe dimension alone no longer rules out CTI (issue 10 item 1)
             {"dimensions": {"mental_health": 3}},
             ["CTI", "ICM", "ACT"],
             ["complexity", "service_use"],
@@ -139,7 +139,7 @@ def test_empty_assessment_is_not_cti() -> None:
     rec = triage({})
     assert rec.method is None
     assert rec.method != "CTI"
-    # only reminders (info): consent not recorded, and what to find out (rule set 1.1)
+    # only reminders (info): consent not recorded, and what to find out (rule set 1.2)
     assert [w.code for w in rec.warnings if w.level == "warning"] == []
     assert {"find-out-complexity", "find-out-service-use"} <= set(rec.warning_codes)
 

@@ -329,7 +329,9 @@ def test_dimensions_never_lower_below_core_answers(flat: dict[str, Any]) -> None
 partial_answers = flat_answers().filter(lambda f: any(f[c] is None for c in CORE_FIELDS))
 
 
-@SETTINGS
+# rule set 1.2 decides fewer partial assessments (no severe dimension decides alone), so
+# more drawn cases are filtered out by assume(); the decided ones are still checked
+@settings(SETTINGS, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(partial_answers, municipalities)
 def test_partial_decided_equals_every_completion(flat: dict[str, Any], m: Any) -> None:
     rec = run(flat, municipality=m)
@@ -397,11 +399,22 @@ def test_warnings_exactly_as_contract_table(flat: dict[str, Any], m: Any) -> Non
         "below-assessed-need": proposed is not None
         and INTENSITY[proposed] < INTENSITY[rec.possible_methods[0]],
         # added to the contract's codes: a proposal above the need (000 «1 Indsatsvifte»)
+        # rule set 1.2 (issue 10): not while the duration is unassessed and ICM would follow
+        # from a long-term need (cti-duration-unassessed says so on the same screen)
         "above-assessed-need": method is not None
         and proposed is not None
-        and INTENSITY[proposed] > INTENSITY[method],
+        and INTENSITY[proposed] > INTENSITY[method]
+        and not (proposed == "ICM" and method == "CTI" and duration == "unknown"),
         "method-not-offered": m is not None and method is not None and method not in m["offers"],
         "consent-missing": flat["consent"] is False,
+        # CONTRACT.md 1.1 "Warnings": consent-not-recorded when consent is absent; an
+        # undecided result says per missing answer what to find out
+        "consent-not-recorded": flat["consent"] is None,
+        "find-out-service-use": "service_use" in rec.missing,
+        "find-out-complexity": "complexity" in rec.missing,
+        "find-out-nine-months": method is None
+        and rec.possible_methods[0] == "CTI"
+        and duration == "unknown",
     }
     for code, when in expected.items():
         assert (code in codes) == when, code
@@ -411,7 +424,23 @@ def test_warnings_exactly_as_contract_table(flat: dict[str, Any], m: Any) -> Non
     }
     if inconsistent:  # the contract's examples; the rules may name more
         assert "inconsistent-answers" in codes
-    assert codes <= {*expected, "inconsistent-answers"}
+    # the other codes of CONTRACT.md 1.1 read answers this table does not model: each has
+    # its YAML cases in rules/tests/warnings.yaml
+    assert codes <= {*expected, "inconsistent-answers", *CONTRACT_1_1_CODES}
+
+
+CONTRACT_1_1_CODES = {
+    "possible-methods-not-offered",
+    "act-traits-present",
+    "beyond-typical-cti",
+    "consider-section-85",
+    "revisit-to-more-intensive",
+    "step-down-when-stable",
+    "housing-plan-missing",
+    "earlier-eviction-not-exclusion",
+    "offer-action-plan",
+    "cti-transition-unclear",
+}
 
 
 # --- determinism, input forms, JSON -------------------------------------------------------------

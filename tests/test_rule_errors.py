@@ -152,7 +152,9 @@ def test_an_unknown_key_names_the_criterion(rules_copy: Path) -> None:
 
 def test_a_warning_is_named_by_its_code(rules_copy: Path) -> None:
     path = rules_copy / "warnings.yaml"
-    line = edit(path, "{field: consent, is: false}", "{field: consent, is: maybe}")
+    line = edit(
+        path, "    when: {field: consent, is: false}\n", "    when: {field: consent, is: maybe}\n"
+    )
     assert "advarsel consent-missing" in only(problems(rules_copy), path, line)
     english = only(problems(rules_copy, "en"), path, line)
     assert "warning consent-missing" in english
@@ -163,14 +165,14 @@ def test_a_signal_is_named_by_its_code_with_a_hint_for_the_parameter(rules_copy:
     path = rules_copy / "followup.yaml"
     edit(
         path,
-        "{field: days_admitted, at_least: {parameter: pause_after_days}}",
-        "{field: days_admitted, at_least: {parameter: pause_after_day}}",
+        "{field: days_admitted, at_least: {parameter: pause_stay_after_days}}",
+        "{field: days_admitted, at_least: {parameter: pause_stay_after_day}}",
     )
     danish = " ".join(problems(rules_copy))
     assert "signal icm-continue-during-admission" in danish
-    assert "mente du 'pause_after_days'" in danish
+    assert "mente du 'pause_stay_after_days'" in danish
     english = " ".join(problems(rules_copy, "en"))
-    assert "did you mean 'pause_after_days'" in english
+    assert "did you mean 'pause_stay_after_days'" in english
 
 
 def test_an_item_without_a_usable_id_is_named_by_its_number(rules_copy: Path) -> None:

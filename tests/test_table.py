@@ -24,11 +24,11 @@ from hf_triage._api import _facts
 from hf_triage._compile import CompiledRules, to_predicate
 from hf_triage._domain import DEFAULT_DOMAIN, FieldSpec
 from hf_triage._engine import decide, recommend_direct
+from hf_triage._enumerate import field_classes, to_assessment
 from hf_triage._enumerate import tests_of as conditions_tests
-from hf_triage._enumerate import to_assessment
 from hf_triage._exceptions import RuleError
 from hf_triage._load import default_rules_dir
-from hf_triage._table import TABLES, DecisionTable, value_classes
+from hf_triage._table import HIGHEST, TABLES, DecisionTable, Group, value_classes
 
 OFFERS: tuple[frozenset[str] | None, ...] = (
     None,
@@ -38,10 +38,31 @@ OFFERS: tuple[frozenset[str] | None, ...] = (
 )
 
 
-def class_tuples(rules: CompiledRules, pick: int) -> list[dict[str, Any]]:
-    """One flat assessment per tuple of classes; ``pick`` chooses the member (0 first, -1 last)."""
-    names = list(rules.result_fields)
-    choices = [[c[pick] for c in value_classes(rules, n)] for n in names]
+def _pick(classes: list[list[Any]], pick: int) -> list[Any]:
+    return [c[pick] for c in classes]
+
+
+def group_tuples(rules: CompiledRules, group: Group, pick: int) -> list[dict[str, Any]]:
+    """One flat assessment per tuple of classes of the decision fields and ``group``'s fields.
+
+    ``pick`` chooses the member of each class (0 first, -1 last). Every other field stays
+    absent: no other group's warnings read this group's fields, so the tuples cover every
+    entry of the group. ``highest_dimension`` is no answer: its classes are reached through
+    the dimensions the decision reads and one more dimension, each cut where the highest
+    rating changes class (``_enumerate``'s spread tests).
+    """
+    table = TABLES.table(rules)
+    names = [n for n, _ in table.decision_columns]
+    names += [f for f in group.fields if f != HIGHEST]
+    choices = [_pick(value_classes(rules, n), pick) for n in names]
+    if HIGHEST in group.fields:
+        dims = [f for f in rules.domain.fields if f.startswith("dimensions.")]
+        spare = [f for f in dims if f not in names][:1]
+        for k, name in enumerate(names):
+            if name.startswith("dimensions."):
+                choices[k] = _pick(field_classes(rules, name), pick)
+        names += spare
+        choices += [_pick(field_classes(rules, f), pick) for f in spare]
     result = []
     for combo in itertools.product(*choices):
         flat = dict(zip(names, combo, strict=True))
@@ -52,44 +73,57 @@ def class_tuples(rules: CompiledRules, pick: int) -> list[dict[str, Any]]:
 
 
 def assert_table_equals_trees(rules: CompiledRules, langs: tuple[str, ...] = ("da",)) -> int:
-    """Fill the table with the last member of each class, then compare on the first members."""
+    """Per warning group: fill the table with the last member of each class, then compare
+    with the condition trees on the first members, for every portfolio state and language."""
     table = TABLES.table(rules)
-    fill = class_tuples(rules, -1)
-    ask = class_tuples(rules, 0)
-    assert len(fill) == len(ask) == table.size
     compared = 0
-    for facts in fill:
-        for lang in langs:
-            try:
-                TABLES.recommend(rules, facts, None, lang)
-            except RuleError:
-                continue
-    for facts in ask:
-        for offers in OFFERS:
-            for lang in langs:
-                try:
-                    expected = recommend_direct(rules, facts, offers, lang)
-                except RuleError as exc:
-                    with pytest.raises(RuleError) as got:
+    for group in table.groups or (Group(frozenset(), (), table.parts_size, 1, {}),):
+        fill = group_tuples(rules, group, -1)
+        ask = group_tuples(rules, group, 0)
+        assert len(fill) == len(ask)
+        for facts in fill:
+            for offers in OFFERS:
+                for lang in langs:
+                    try:
                         TABLES.recommend(rules, facts, offers, lang)
-                    assert str(got.value) == str(exc)
-                    continue
-                got_rec = TABLES.recommend(rules, facts, offers, lang)
-                assert got_rec == expected, facts
-                compared += 1
-    assert len(table.entries) <= table.size
+                    except RuleError:
+                        continue
+        for facts in ask:
+            for offers in OFFERS:
+                for lang in langs:
+                    try:
+                        expected = recommend_direct(rules, facts, offers, lang)
+                    except RuleError as exc:
+                        with pytest.raises(RuleError) as got:
+                            TABLES.recommend(rules, facts, offers, lang)
+                        assert str(got.value) == str(exc)
+                        continue
+                    got_rec = TABLES.recommend(rules, facts, offers, lang)
+                    assert got_rec == expected, facts
+                    compared += 1
+    assert len(table.parts) <= table.parts_size
+    for group in table.groups:
+        assert len(group.entries) <= table.parts_size * 3 * group.size * len(langs)
     return compared
 
 
 def test_shipped_table_equals_condition_trees_over_whole_domain() -> None:
     rules = load_rules(default_rules_dir())
     compared = assert_table_equals_trees(rules, ("da", "en"))
-    assert compared == len(OFFERS) * 2 * TABLES.table(rules).size
+    table = TABLES.table(rules)
+    assert compared >= len(OFFERS) * 2 * table.parts_size * sum(g.size for g in table.groups)
 
 
 def test_shipped_table_has_the_documented_number_of_classes() -> None:
-    # the shipped rules distinguish 6,144 tuples of value classes (issue 15)
-    assert TABLES.table(load_rules(default_rules_dir())).size == 6144
+    # rule set 1.2: 192 decision parts; its warnings fall in groups that share no field, so
+    # the table holds at most 192 x 3 portfolio states x (the groups' sizes) warning entries
+    # per language, not one per tuple of classes (4,718,592 of them)
+    table = TABLES.table(load_rules(default_rules_dir()))
+    assert table.parts_size == 192
+    assert table.size == 4_718_592
+    assert sum(g.size for g in table.groups) <= 64
+    codes = [c for g in table.groups for c in g.codes]
+    assert sorted(codes) == sorted(w.code for w in _SHIPPED.warnings)
 
 
 GENERATED_FIELDS = [
@@ -147,8 +181,8 @@ def test_table_memory_is_bounded_by_the_classes_not_the_citizens() -> None:
         a = to_assessment(dict(zip([*names[:4], *names[5:8]], combo, strict=True)))
         triage(a, rules=rules)
         count += 1
-    assert count > len(table.entries)
-    assert len(table.entries) <= table.size
+    assert count > table.entries
+    assert len(table.parts) <= table.parts_size
     # the "why not" texts quote answers: at most a bounded number per entry and language
     for part in table.parts.values():
         for texts in part.texts.values():

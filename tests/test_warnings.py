@@ -1,7 +1,7 @@
 """Every warning code of CONTRACT.md: present when it should be, absent when it should not.
 
 The baselines record consent and, for CTI, a critical transition, so that the reminders
-'consent-not-recorded' and 'cti-transition-unclear' (info level, rule set 1.1) stay out of the
+'consent-not-recorded' and 'cti-transition-unclear' (info level, rule set 1.2) stay out of the
 way of the codes under test.
 """
 
@@ -346,7 +346,7 @@ def test_all_warnings_together() -> None:
     assert len(rec.warnings) == len({w.code for w in rec.warnings}), "no code twice"
 
 
-# --- rule set 1.1 (issue 10): level, case-dependent texts, new codes ------------------------
+# --- rule set 1.2 (issue 10): level, case-dependent texts, new codes ------------------------
 
 NEW_CODES = {
     "possible-methods-not-offered",

@@ -77,7 +77,7 @@ def test_assess_json_file_input(runner: CliRunner, tmp_path: Path) -> None:
     assert [w["code"] for w in data["warnings"]] == [
         "cti-duration-unassessed",
         "consent-missing",
-        "cti-transition-unclear",  # rule set 1.1: no critical transition named (info)
+        "cti-transition-unclear",  # rule set 1.2: no critical transition named (info)
     ]
     assert [w["level"] for w in data["warnings"]] == ["warning", "warning", "info"]
 
