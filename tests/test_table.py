@@ -24,11 +24,11 @@ from hf_triage._api import _facts
 from hf_triage._compile import CompiledRules, to_predicate
 from hf_triage._domain import DEFAULT_DOMAIN, FieldSpec
 from hf_triage._engine import decide, recommend_direct
-from hf_triage._enumerate import field_classes, to_assessment
+from hf_triage._enumerate import HIGHEST, field_classes, to_assessment
 from hf_triage._enumerate import tests_of as conditions_tests
 from hf_triage._exceptions import RuleError
 from hf_triage._load import default_rules_dir
-from hf_triage._table import HIGHEST, TABLES, DecisionTable, Group, value_classes
+from hf_triage._table import TABLES, DecisionTable, Group, value_classes
 
 OFFERS: tuple[frozenset[str] | None, ...] = (
     None,
