@@ -8,17 +8,18 @@ table index; the decision fields come first, so ``index % parts_size`` is the de
 
 The decision part holds the decision, its reasons and "why not" templates; its texts are
 filled once per language, on first use. Warnings are not tabled per tuple of classes: rule set
-1.1's warnings read a dozen independent answers (consent, housing plan, earlier evictions, ...),
+1.2's warnings read a dozen independent answers (consent, housing plan, earlier evictions, ...),
 and their product is millions of tuples. Instead the warnings are split into groups that share
 no input field (``Group``); each group is a small table of its own over the decision part, the
-portfolio state (none given / method offered / not offered) and its own fields' classes, so the
+portfolio state (not given; the method offered or not; undecided with some or no possible method
+offered) and its own fields' classes, so the
 entries number the sum of the groups' sizes, not their product. ``highest_dimension`` (the
 largest life-dimension rating given) is a column too, added per call as a maximum; its group
 stays apart. Counterfactuals and next questions are kept per decision-field projection.
 
 Entries are filled lazily by the first assessment that falls in them; however many distinct
-citizens pass, the table never holds more than (parts x 3 x the groups' sizes x languages)
-warning entries and one decision support per projection: memory stays flat.
+citizens pass, the table never holds more than parts x 5 portfolio states x the groups' sizes x
+languages warning entries and one decision support per projection: memory stays flat.
 
 The table is owned by the builtin engine (``TABLES``), kept per rule set while the rule set
 lives; the compiled rule set itself stays immutable. Filling is idempotent (an entry is a pure
@@ -38,7 +39,7 @@ from typing import Any
 from ._compile import CompiledRules
 from ._counterfactuals import SupportParts, decision_support
 from ._domain import CORE_FIELDS, DEFAULT_DOMAIN
-from ._engine import decide, evaluate_warnings, outcome, warning_facts
+from ._engine import decide, evaluate_warnings, warning_facts
 from ._enumerate import HIGHEST, tests_by_field, warning_groups
 from ._explain import WhyNot, build, reasons, warning_texts, why_not_templates
 from ._models import Alternative, Reason, Recommendation, TriageWarning, validate_mapping
@@ -220,7 +221,16 @@ class DecisionTable:
     ) -> tuple[TriageWarning, ...]:
         """The warnings at ``index`` (``highest_step`` included), group by group, in file order."""
         method = decision.method
-        state = 0 if offers is None or method is None else 1 if method in offers else 2
+        # the portfolio as the warnings see it: not given (0); the method offered (1) or not
+        # (2); undecided, and some possible method offered (3) or none (4)
+        if offers is None:
+            state = 0
+        elif method is not None:
+            state = 1 if method in offers else 2
+        elif self.reads_possible_offered:
+            state = 3 if any(m in offers for m in decision.possible_methods) else 4
+        else:
+            state = 0  # no warning reads the portfolio of an undecided result
         p = index % self.parts_size
         found: list[TriageWarning] = []
         groups_with = 0
@@ -246,15 +256,14 @@ class DecisionTable:
         offers: frozenset[str] | None,
         lang: Lang,
     ) -> tuple[TriageWarning, ...]:
-        # the portfolio state stands for the portfolio: the method is offered or it is not
+        # the warnings read the portfolio only through its state (``group_warnings``)
         method = decision.method
-        state_offers = None if offers is None or method is None else offers
-        full = _full(facts, decision, state_offers)
+        full = _full(facts, decision, offers)
         codes = evaluate_warnings(
             rules,
             facts,
             method,
-            state_offers,
+            offers,
             decision.possible_methods[0],
             missing=decision.missing,
             possible=decision.possible_methods,
@@ -408,13 +417,7 @@ def answer(
         texts = table.texts(rules, part, facts, lang)
     decision = part.decision
     method = decision.method
-    if method is None and offers is not None and table.reads_possible_offered:
-        # an undecided case: possible_method_offered depends on which of the possible
-        # methods the portfolio holds, which the portfolio states do not tell apart
-        codes = tuple(outcome(rules, facts, offers)[1])
-        warnings = warning_texts(rules, codes, lang, _full(facts, decision, offers))
-    else:
-        warnings = table.group_warnings(rules, i, facts, decision, offers, lang)
+    warnings = table.group_warnings(rules, i, facts, decision, offers, lang)
     why_not = texts.fixed if texts.fixed is not None else _why_not(texts, facts, lang)
     key = (lang, *map(facts.get, table.read))
     support = table.support.get(key)
