@@ -8,8 +8,8 @@ field, life dimensions included, each given or not; a municipality portfolio on 
 work, where every citizen is a new assessment. Each call is timed on its own
 (``perf_counter_ns`` around the call, the timer's own cost shown), ``triage`` and the
 reference alternating on the same assessments in one run; p50 and p99 per call. The first pass
-over the stream fills the decision table (one entry per tuple of value classes the rules
-distinguish; at most 6,144 for the shipped rules), so the stream is timed on a second,
+over the stream fills the decision table (its decision parts and warning groups: a bounded number
+of entries, see ``hf_triage/_table.py``), so the stream is timed on a second,
 different stream after that. Peak memory after 1,000,000 distinct triages is measured in a
 fresh subprocess (``ru_maxrss``), against the same process's baseline after import and loading
 the rules.
