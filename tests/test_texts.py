@@ -38,6 +38,15 @@ def test_every_key_has_danish_and_english() -> None:
         assert all(t.strip() for t in texts.values()), key
 
 
+def test_no_key_is_written_twice() -> None:
+    # YAML keeps the last of two equal keys without a word: two branches adding the same key
+    # would merge silently, one text lost
+    source = (PACKAGE / "texts.yaml").read_text("utf-8")
+    keys = re.findall(r"^([a-z_][a-z0-9_.]*):", source, flags=re.MULTILINE)
+    assert len(keys) == len(catalogue())
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
 def _keys_named_in_code() -> set[str]:
     found: set[str] = set()
     call = re.compile(r"""\b(?:text|say)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
