@@ -52,25 +52,14 @@ REASONS_FILE = "decision_reasons.yaml"
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 _RESULT = ConfigDict(frozen=True, extra="forbid")
 
-#: flags a record can carry, with their texts (codes as in rules/warnings.yaml)
-_FLAG_TEXTS = {
-    "method-not-offered": (
-        "Kommunen tilbyder ikke den anbefalede metode {recommended}: et hul i indsatsviften, "
-        "som skal lukkes (000 «1 Indsatsvifte»).",
-        "The municipality does not offer the recommended method {recommended}: a gap in the "
-        "portfolio to close (000 «1 Indsatsvifte»).",
-    ),
-    "below-assessed-need": (
-        "Den valgte metode {decided} er mindre intensiv end det vurderede behov "
-        "({recommended}): borgeren skal have den støtte, behovet kræver (000 «1 Indsatsvifte»).",
-        "The decided method {decided} is less intensive than the assessed need ({recommended}): "
-        "the citizen should get the support the need requires (000 «1 Indsatsvifte»).",
-    ),
-    "above-assessed-need": (
-        "Den valgte metode {decided} er mere intensiv end det vurderede behov ({recommended}).",
-        "The decided method {decided} is more intensive than the assessed need ({recommended}).",
-    ),
-}
+#: flags a record can carry (codes as in rules/warnings.yaml); each has its text in texts.yaml,
+#: ``decision.flag.<code with _>``
+_FLAGS: tuple[str, ...] = ("method-not-offered", "below-assessed-need", "above-assessed-need")
+
+
+def flag_text_key(flag: str) -> str:
+    """The texts.yaml key of a flag's sentence in the grounds."""
+    return "decision.flag." + flag.replace("-", "_")
 
 
 class DecisionError(TriageError, ValueError):
@@ -129,10 +118,10 @@ def _load_reasons_at(path: Path, _stamp: int) -> tuple[tuple[DecisionReason, int
         ]
         problems += [
             f"{path}:{document.line_of(('reasons', i, 'flags'))}: flag {f!r} is not known; "
-            f"allowed: {', '.join(_FLAG_TEXTS)}"
+            f"allowed: {', '.join(_FLAGS)}"
             for i, r in enumerate(model.reasons)
             for f in r.flags
-            if f not in _FLAG_TEXTS
+            if f not in _FLAGS
         ]
     if problems or model is None:
         raise RuleError(
@@ -344,79 +333,41 @@ def _justification(
     lang: str,
     rules: CompiledRules | None,
 ) -> str:
-    da = lang == "da"
+    """The draft grounds in ``lang``, sentence by sentence from texts.yaml ``decision.*``."""
     recommended = rec.method or "/".join(rec.possible_methods)
-    version = rec.ruleset_version or ("uden version" if da else "no version")
+    version = rec.ruleset_version or say("decision.no_version", lang)
     rule_set = f"{version}, {rec.ruleset_fingerprint[:19]}…"
     lines = [
-        (
-            f"Afgørelse: Borgeren visiteres til {decided} (specialiseret bostøtte efter "
-            "servicelovens § 85 a)."
-            if da
-            else f"Decision: the citizen is referred to {decided} (specialised housing support "
-            "under servicelovens § 85 a)."
-        ),
-        (
-            "Retsgrundlag: servicelovens § 85 a om de specialiserede støttemetoder fra Housing "
-            "First-tilgangen, CTI, ICM og ACT (001)."
-            if da
-            else "Legal basis: servicelovens § 85 a on the specialised support methods of the "
-            "Housing First approach, CTI, ICM and ACT (001)."
-        ),
-        (
-            f"Faktiske forhold, der er lagt vægt på: {_facts_text(rec, lang)}."
-            if da
-            else f"Facts relied on: {_facts_text(rec, lang)}."
-        ),
+        say("decision.decided", lang, decided=decided),
+        say("decision.legal_basis", lang),
+        say("decision.facts", lang, facts=_facts_text(rec, lang)),
     ]
     considerations = _considerations(rec, lang, rules)
     if considerations:
-        lines.append("Hovedhensyn:" if da else "Main considerations:")
+        lines.append(say("decision.considerations", lang))
         lines += considerations
-    lines.append(
-        f"Anbefaling fra hf-triage: {recommended} (regelsæt {rule_set})."
-        if da
-        else f"Recommendation by hf-triage: {recommended} (rule set {rule_set})."
+    lines.append(say("decision.recommendation", lang, recommended=recommended, rule_set=rule_set))
+    why = (
+        f"{reason.text(lang)} ({say('word.source', lang)}: {reason.source})"
+        if reason is not None
+        else say("decision.no_reason", lang)
     )
-    if rec.method is None or decided != rec.method:
-        if reason is not None:
-            why = f"{reason.text(lang)} ({'Kilde' if da else 'Source'}: {reason.source})"
-        else:
-            why = "ingen årsag angivet" if da else "no reason given"
-        head = (
-            f"Afvigelse fra anbefalingen: {decided} i stedet for {recommended}. Årsag: {why}."
-            if da
-            else f"Deviation from the recommendation: {decided} instead of {recommended}. "
-            f"Reason: {why}."
-        )
-        if rec.method is None:
-            head = (
-                f"Anbefalingen var ikke afgjort ({recommended}); der er valgt {decided}. "
-                f"Årsag: {why}."
-                if da
-                else f"The recommendation was undecided ({recommended}); {decided} was chosen. "
-                f"Reason: {why}."
-            )
-        lines.append(head)
-    elif reason is not None:
+    if rec.method is None:
         lines.append(
-            f"Supplerende hensyn: {reason.text(lang)} (Kilde: {reason.source})."
-            if da
-            else f"Further consideration: {reason.text(lang)} (Source: {reason.source})."
+            say("decision.undecided", lang, decided=decided, recommended=recommended, why=why)
         )
+    elif decided != rec.method:
+        lines.append(
+            say("decision.deviation", lang, decided=decided, recommended=recommended, why=why)
+        )
+    elif reason is not None:
+        lines.append(say("decision.further", lang, why=why))
     for flag in flags:
-        da_text, en_text = _FLAG_TEXTS[flag]
-        text = (da_text if da else en_text).format(decided=decided, recommended=recommended)
-        lines.append(f"{'Opmærksomhed' if da else 'Note'} [{flag}]: {text}")
+        flag_text = say(flag_text_key(flag), lang, decided=decided, recommended=recommended)
+        lines.append(say("decision.flag_line", lang, flag=flag, text=flag_text))
     if note:
-        lines.append(f"Sagsbehandlerens bemærkning: {note}" if da else f"Caseworker's note: {note}")
-    lines.append(
-        "Udkast: sagsbehandleren gennemgår, retter og supplerer begrundelsen (forvaltningslovens "
-        "§ 24)."
-        if da
-        else "Draft: the caseworker reviews, corrects and completes the grounds "
-        "(forvaltningslovens § 24)."
-    )
+        lines.append(say("decision.note", lang, note=note))
+    lines.append(say("decision.draft", lang))
     return "\n".join(lines)
 
 

@@ -26,6 +26,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import _texts
+from ._exceptions import TriageError
+from ._texts import LANGS
+
 __all__ = [
     "LANGS",
     "check_lang",
@@ -36,8 +40,6 @@ __all__ = [
     "say",
 ]
 
-#: the languages of the load errors
-LANGS: tuple[str, ...] = ("da", "en")
 
 #: the tags of the condition union (``_rulemodels.TAG_PREFIX``); repeated to keep this module
 #: free of the models' import at load time of the texts
@@ -45,10 +47,12 @@ _TAG_PREFIX = "condition:"
 
 
 def check_lang(lang: str) -> str:
-    """``lang`` itself, or a ValueError naming the allowed values."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r:.40}")
-    return lang
+    """``lang`` itself, or a ValueError naming the allowed values: the one check of the text
+    catalogue (``_texts.check_lang``), in the words the loaders have always used."""
+    try:
+        return _texts.check_lang(lang)
+    except TriageError:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r:.40}") from None
 
 
 def say(lang: str, da: str, en: str) -> str:

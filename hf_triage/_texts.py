@@ -90,6 +90,10 @@ class Labels(Mapping[str, Mapping[str, str]]):
     def __len__(self) -> int:
         return len(LANGS)
 
+    def __contains__(self, lang: object) -> bool:
+        # ``lang in LABELS`` asks whether the language is known, without the error of [lang]
+        return lang in LANGS
+
 
 @cache
 def _labels(prefix: str, lang: str) -> Mapping[str, str]:

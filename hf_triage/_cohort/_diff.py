@@ -89,7 +89,7 @@ class RulesDiff:
     def __str__(self) -> str:
         return self.to_text()
 
-    def _distribution(self, t: dict[str, str]) -> list[tuple[str, int, int]]:
+    def _distribution(self, t: Mapping[str, str]) -> list[tuple[str, int, int]]:
         return [
             (t.get(k, k), self.old.methods.get(k, 0), self.new.methods.get(k, 0))
             for k in (*METHODS, UNDECIDED)

@@ -6,6 +6,7 @@ This module prepares what the templates show — the same words as the text rend
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._domain import METHODS, intensity
@@ -30,7 +31,7 @@ _CSS = (
 
 
 def _crosstab(
-    pairs: dict[tuple[str, str], int], t: dict[str, str]
+    pairs: dict[tuple[str, str], int], t: Mapping[str, str]
 ) -> list[tuple[str, list[tuple[int, bool]]]]:
     """Rows of recommended against assigned: (label, [(citizens, below the need), ...])."""
     return [
@@ -75,9 +76,9 @@ def report_html(report: CohortReport, lang: str, *, charts: bool, full_document:
             [t.get(label, label), n, f"{100 * n / report.triaged:.0f} %" if report.triaged else "–"]
             for label, n in report._method_rows()
         ],
-        "undecided_rows": [[n, fields(m, t), ", ".join(p)] for p, m, n in report.undecided],
+        "undecided_rows": [[n, fields(m, lang), ", ".join(p)] for p, m, n in report.undecided],
         "undecided_total": len(report.undecided_citizens),
-        "citizen_rows": [[c, fields(m, t), ", ".join(p)] for c, p, m in shown],
+        "citizen_rows": [[c, fields(m, lang), ", ".join(p)] for c, p, m in shown],
         "more_citizens": t["and_more"].format(n=more) if more > 0 else "",
         "staffing_rows": [
             [
@@ -123,7 +124,7 @@ def report_html(report: CohortReport, lang: str, *, charts: bool, full_document:
     return render("report.html.j2", **context)
 
 
-def _decisions(summary: DecisionSummary, t: dict[str, str], lang: str) -> dict[str, Any]:
+def _decisions(summary: DecisionSummary, t: Mapping[str, str], lang: str) -> dict[str, Any]:
     """What the decisions section shows: the same words as the text rendering."""
     return {
         "line": t["decisions_line"].format(
@@ -157,7 +158,7 @@ def _decisions(summary: DecisionSummary, t: dict[str, str], lang: str) -> dict[s
     }
 
 
-def _groups(view: GroupView, t: dict[str, str]) -> dict[str, Any]:
+def _groups(view: GroupView, t: Mapping[str, str]) -> dict[str, Any]:
     """What the fairness view shows: one table per grouping column."""
     labels = (*METHODS, UNDECIDED)
     head = [t["group"], t["citizens"], *(t.get(m, m) for m in labels)]

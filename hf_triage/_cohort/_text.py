@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from .._domain import METHODS
-from .._texts import check_lang, field_label
+from .._texts import Labels, check_lang, field_label
 from ._tally import UNDECIDED
 
 if TYPE_CHECKING:
@@ -34,223 +34,9 @@ __all__ = [
     "report_text",
 ]
 
-LABELS: dict[str, dict[str, str]] = {
-    "da": {
-        "title": "Kohorterapport",
-        "title_diff": "Regelændring: hvad den gør ved kohorten",
-        "rules": "Regelsæt",
-        "rows": "{rows} borgere: {triaged} vurderet, {errors} med fejl i data.",
-        "methods": "Anbefalede metoder",
-        "method": "Metode",
-        "citizens": "Borgere",
-        "share": "Andel",
-        UNDECIDED: "Uafklaret",
-        "undecided_h": "Uafklarede sager og de svar, der mangler",
-        "missing": "Mangler svar på",
-        "possible": "Mulige metoder",
-        "none_undecided": "Ingen uafklarede sager.",
-        "and_more": "… og {n} flere",
-        "citizen": "Borger",
-        "staffing": "Personale: behov ved caseload-parametrene og kommunens bemanding",
-        "per_worker": "Borgere pr. medarbejder",
-        "since": "fra",
-        "source": "Kilde",
-        "needed": "Behov (årsværk)",
-        "needed_max": "hvis de uafklarede får metoden",
-        "needed_extra": "+ uafklarede, der kan få metoden",
-        "not_offered_short": "tilbydes ikke",
-        "staff": "Har (årsværk)",
-        "shortfall": "Mangler (årsværk)",
-        "staff_unknown": "Kommunens bemanding er ikke oplyst.",
-        "offered": "Tilbydes",
-        "yes": "ja",
-        "no": "nej",
-        "not_offered": "Metoder der er brug for, men som kommunen ikke tilbyder",
-        "not_offered_text": (
-            "Et hul i indsatsviften, der skal lukkes, ikke en grund til at visitere til en "
-            "mindre intensiv metode (000 «1 Indsatsvifte», tjekliste #1 og #4)."
-        ),
-        "not_offered_line": "{method}: {n} borgere (og op til {u} uafklarede)",
-        "all_offered": "Kommunen tilbyder alle de metoder, kohorten har brug for.",
-        "no_profile": "Ingen kommuneprofil: indsatsvifte og bemanding er ikke sammenholdt.",
-        "assignments": "Anbefalet metode sammenholdt med tildelt metode (nuværende borgere)",
-        "recommended": "Anbefalet",
-        "assigned": "Tildelt",
-        "mismatches": "{n} af {total} borgere med en tildelt metode er i en anden metode end "
-        "den anbefalede ({below} i en mindre intensiv).",
-        "cti_default": (
-            "{n} borgere, der er vurderet til ICM eller ACT, er i CTI. Lad ikke alle begynde i "
-            "CTI med tanke på at trappe op: det kan gå ud over motivation og progression og "
-            "give dyre, forlængede forløb, når der skal skiftes spor undervejs (000 «1 "
-            "Indsatsvifte»). Borgere, der ikke kan nå CTI's 9 måneder, er et tegn på behov for "
-            "ICM eller ACT (000 Praksiserfaring)."
-        ),
-        "warnings": "Opmærksomhedspunkter",
-        "code": "Kode",
-        "errors": "Rækker med fejl i data (ikke vurderet)",
-        "charts": "Diagrammer",
-        "chart_methods": "Anbefalede metoder",
-        "chart_staffing": "Personalebehov og bemanding (årsværk)",
-        "decides": "Sagsbehandleren træffer afgørelsen; dette er anbefalinger.",
-        "followup": "Opfølgning på igangværende forløb",
-        "changed": "{n} af {rows} borgere skifter anbefaling.",
-        "transitions": "Skift",
-        "old": "Før",
-        "new": "Efter",
-        "change": "Ændring",
-        "distribution": "Fordeling af metoder",
-        "staffing_shift": "Personalebehov (årsværk)",
-        "changed_rows": "Borgere, der skifter",
-        "decisions_h": "Afgørelser sammenholdt med anbefalingerne",
-        "decisions_line": (
-            "{n} afgørelser registreret: {dev} afviger fra anbefalingen eller afgør en uafklaret "
-            "sag ({below} til en mindre intensiv metode end det vurderede behov, {above} til en "
-            "mere intensiv)."
-        ),
-        "decisions_not_offered": (
-            "{n} afgørelser afviger, fordi den anbefalede metode ikke tilbydes: et hul i "
-            "indsatsviften, der skal lukkes (000 «1 Indsatsvifte»)."
-        ),
-        "other_ruleset": (
-            "{n} afgørelser svarer på en anbefaling fra et andet regelsæt end kohortens; de "
-            "tælles mod den anbefaling, de svarer på."
-        ),
-        "decided": "Afgjort",
-        "decisions": "Afgørelser",
-        "deviating": "Afviger",
-        "reasons_h": "Begrundelser",
-        "reason": "Begrundelse",
-        "by_method_reason": "Afvigelser efter anbefalet metode og begrundelse",
-        "no_reason": "(ingen)",
-        "skoen": (
-            "Sagsbehandleren træffer afgørelsen, og en afvigelse er ikke en fejl (skøn under "
-            "regel); et mønster af afvigelser er værd at se på."
-        ),
-        "groups_h": "Fordeling efter gruppe: {columns}",
-        "group": "Gruppe",
-        "not_given": "(ikke oplyst)",
-        "below_need": "Under behov",
-        "suppressed": (
-            "Grupper med færre end {k} borgere vises ikke og nævnes ikke, så en lille gruppe "
-            "ikke peger en person ud; giver de skjulte grupper tilsammen færre end {k}, skjules "
-            "også den næstmindste, så de ikke kan regnes ud af totalen (skjult her: {n})."
-        ),
-        "groups_note": (
-            "Forskelle mellem grupper er et spørgsmål at undersøge, ikke et bevis på "
-            "forskelsbehandling. Andele af de vurderede borgere i gruppen; afvigelser af "
-            "gruppens afgørelser."
-        ),
-        "groups_no_decisions": "Ingen afgørelser givet: afvigelser pr. gruppe vises ikke.",
-    },
-    "en": {
-        "title": "Cohort report",
-        "title_diff": "Rule change: what it does to the cohort",
-        "rules": "Rule set",
-        "rows": "{rows} citizens: {triaged} assessed, {errors} with errors in the data.",
-        "methods": "Recommended methods",
-        "method": "Method",
-        "citizens": "Citizens",
-        "share": "Share",
-        UNDECIDED: "Undecided",
-        "undecided_h": "Undecided cases and the answers they miss",
-        "missing": "Answers missing",
-        "possible": "Possible methods",
-        "none_undecided": "No undecided cases.",
-        "and_more": "… and {n} more",
-        "citizen": "Citizen",
-        "staffing": "Staff: the need at the caseload parameters and the municipality's staff",
-        "per_worker": "Citizens per worker",
-        "since": "since",
-        "source": "Source",
-        "needed": "Needed (FTE)",
-        "needed_max": "if the undecided get the method",
-        "needed_extra": "+ undecided who may need it",
-        "not_offered_short": "not offered",
-        "staff": "Has (FTE)",
-        "shortfall": "Shortfall (FTE)",
-        "staff_unknown": "The municipality's staff is not given.",
-        "offered": "Offered",
-        "yes": "yes",
-        "no": "no",
-        "not_offered": "Methods needed but not offered",
-        "not_offered_text": (
-            "A gap in the portfolio to close, not a reason to refer to a less intensive method "
-            "(000 «1 Indsatsvifte», checklist #1 and #4)."
-        ),
-        "not_offered_line": "{method}: {n} citizens (and up to {u} undecided)",
-        "all_offered": "The municipality offers every method the cohort needs.",
-        "no_profile": "No municipality profile: portfolio and staff are not compared.",
-        "assignments": "Recommended method against assigned method (current citizens)",
-        "recommended": "Recommended",
-        "assigned": "Assigned",
-        "mismatches": "{n} of {total} citizens with an assigned method are in another method "
-        "than the recommended one ({below} in a less intensive one).",
-        "cti_default": (
-            "{n} citizens assessed to ICM or ACT are in CTI. Do not start everyone in CTI "
-            "intending to step up: it can hurt motivation and progress and lead to expensive, "
-            "prolonged courses when the track must change midway (000 «1 Indsatsvifte»). "
-            "Citizens who cannot keep CTI's 9 months are a sign of a need for ICM or ACT "
-            "(000 Praksiserfaring)."
-        ),
-        "warnings": "Warnings",
-        "code": "Code",
-        "errors": "Rows with errors in the data (not assessed)",
-        "charts": "Charts",
-        "chart_methods": "Recommended methods",
-        "chart_staffing": "Staff needed and staff available (FTE)",
-        "decides": "The caseworker decides; these are recommendations.",
-        "followup": "Follow-up of current courses",
-        "changed": "{n} of {rows} citizens change recommendation.",
-        "transitions": "Changes",
-        "old": "Before",
-        "new": "After",
-        "change": "Change",
-        "distribution": "Distribution of methods",
-        "staffing_shift": "Staff needed (FTE)",
-        "changed_rows": "Citizens who change",
-        "decisions_h": "Decisions against the recommendations",
-        "decisions_line": (
-            "{n} decisions recorded: {dev} differ from the recommendation or decide an undecided "
-            "case ({below} to a less intensive method than the assessed need, {above} to a more "
-            "intensive one)."
-        ),
-        "decisions_not_offered": (
-            "{n} decisions differ because the recommended method is not offered: a gap in the "
-            "portfolio to close (000 «1 Indsatsvifte»)."
-        ),
-        "other_ruleset": (
-            "{n} decisions answer a recommendation of another rule set than the cohort's; they "
-            "are counted against the recommendation they answer."
-        ),
-        "decided": "Decided",
-        "decisions": "Decisions",
-        "deviating": "Differ",
-        "reasons_h": "Reasons",
-        "reason": "Reason",
-        "by_method_reason": "Deviations by recommended method and reason",
-        "no_reason": "(none)",
-        "skoen": (
-            "The caseworker decides, and a deviation is not an error (discretion under the "
-            "rule); a pattern of deviations is worth a look."
-        ),
-        "groups_h": "Distribution by group: {columns}",
-        "group": "Group",
-        "not_given": "(not given)",
-        "below_need": "Below need",
-        "suppressed": (
-            "Groups with fewer than {k} citizens are neither shown nor named, so that a small "
-            "group does not point out a person; when the hidden groups add up to fewer than "
-            "{k}, the next-smallest is hidden too, so that they cannot be worked out from the "
-            "total (hidden here: {n})."
-        ),
-        "groups_note": (
-            "Differences between groups are a question to examine, not proof of unequal "
-            "treatment. Shares of the group's assessed citizens; deviations of the group's "
-            "decisions."
-        ),
-        "groups_no_decisions": "No decisions given: deviations per group are not shown.",
-    },
-}
+#: ``LABELS[lang][key]``: the texts.yaml keys ``cohort.<key>``, read on first use; a method's
+#: row is labelled by the method name itself, the undecided by ``cohort.undecided``
+LABELS: Mapping[str, Mapping[str, str]] = Labels("cohort")
 
 SHOWN = 12  # rows of a long list shown in text and HTML (JSON has them all)
 
@@ -259,10 +45,9 @@ def fte(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def fields(names: Iterable[str], t: dict[str, str]) -> str:
+def fields(names: Iterable[str], lang: str) -> str:
     """The fields by their names on screen (texts.yaml ``field.*``): a Danish report names
     no English field code (issue 10 item 14)."""
-    lang = "da" if t is LABELS["da"] else "en"
     return ", ".join(field_label(n, lang, n) for n in names)
 
 
@@ -271,7 +56,7 @@ def recommended_labels(pairs: Mapping[tuple[str, str], int]) -> list[str]:
     return [m for m in (*METHODS, UNDECIDED) if any(r == m for r, _ in pairs)]
 
 
-def crosstab_lines(pairs: Mapping[tuple[str, str], int], t: dict[str, str]) -> list[str]:
+def crosstab_lines(pairs: Mapping[tuple[str, str], int], t: Mapping[str, str]) -> list[str]:
     recommended = recommended_labels(pairs)
     corner = f"{t['recommended']} / {t['assigned']}"
     head = f"{corner:<24}" + "".join(f"{m:>7}" for m in METHODS)
@@ -302,11 +87,11 @@ def report_text(report: CohortReport, lang: str) -> str:
         out.append("  " + t["none_undecided"])
     for possible, missing, n in report.undecided:
         out.append(
-            f"  {n:>7}  {t['missing']}: {fields(missing, t)}; "
+            f"  {n:>7}  {t['missing']}: {fields(missing, lang)}; "
             f"{t['possible'].lower()}: {', '.join(possible)}"
         )
     for citizen, _, missing in report.undecided_citizens[:SHOWN]:
-        out.append(f"           {t['citizen']} {citizen}: {fields(missing, t)}")
+        out.append(f"           {t['citizen']} {citizen}: {fields(missing, lang)}")
     if len(report.undecided_citizens) > SHOWN:
         out.append("           " + t["and_more"].format(n=len(report.undecided_citizens) - SHOWN))
 
@@ -376,7 +161,7 @@ def percent(n: int, total: int) -> str:
     return f"{100 * n / total:.0f} %" if total else "–"
 
 
-def decisions_text(summary: DecisionSummary, t: dict[str, str], lang: str) -> list[str]:
+def decisions_text(summary: DecisionSummary, t: Mapping[str, str], lang: str) -> list[str]:
     """The decisions section: counts, recommended against decided, per method and reason."""
     out = [t["decisions_h"]]
     out.append(
@@ -423,11 +208,11 @@ def _order(label: str) -> int:
     return labels.index(label) if label in labels else len(labels)
 
 
-def group_value(value: str, t: dict[str, str]) -> str:
+def group_value(value: str, t: Mapping[str, str]) -> str:
     return value if value else t["not_given"]
 
 
-def groups_text(view: GroupView, t: dict[str, str]) -> list[str]:
+def groups_text(view: GroupView, t: Mapping[str, str]) -> list[str]:
     """The fairness view: per grouping column, the groups of at least MIN_GROUP citizens."""
     out = [t["groups_h"].format(columns=", ".join(view.columns))]
     labels = (*METHODS, UNDECIDED)

@@ -16,6 +16,7 @@ from hf_triage._decision import decision_reasons
 from hf_triage._domain import COURSE_FIELDS, DERIVED_FIELDS, FIELDS
 from hf_triage._manifest import RulesetManifest, load_manifest
 from hf_triage._rulemodels import fmt_value
+from hf_triage._texts import text as say
 
 __all__ = ["Explorer", "explore"]
 
@@ -29,7 +30,6 @@ def _label(name: str, lang: str) -> str:
 
 def describe(cond: Cond, lang: str) -> str:
     """A condition in plain words (assessment, derived and course fields alike)."""
-    da = lang == "da"
     if isinstance(cond, Test):
         label = _label(cond.field, lang)
         operand = (f"{cond.parameter} = {cond.operand}" if cond.parameter else None) or fmt_value(
@@ -38,13 +38,11 @@ def describe(cond: Cond, lang: str) -> str:
         if cond.op == "is":
             return f"{label} = {operand}"
         if cond.op == "one_of":
-            return f"{label} = " + (" eller " if da else " or ").join(
-                fmt_value(v) for v in cond.operand
-            )
+            return f"{label} = " + say("word.or", lang).join(fmt_value(v) for v in cond.operand)
         return f"{label} {'≥' if cond.op == 'at_least' else '≤'} {operand}"
     if isinstance(cond, Not):
-        return ("ikke " if da else "not ") + f"({describe(cond.item, lang)})"
-    sep = (" og " if da else " and ") if isinstance(cond, All) else (" eller " if da else " or ")
+        return say("word.not", lang) + f"({describe(cond.item, lang)})"
+    sep = say("word.and" if isinstance(cond, All) else "word.or", lang)
     assert isinstance(cond, (All, Any_))
     return "(" + sep.join(describe(c, lang) for c in cond.items) + ")"
 

@@ -38,6 +38,8 @@ from hf_triage import (
 )
 from hf_triage._api import offers_of
 from hf_triage._decision import DecisionRecord, decision_reasons, record_decision
+from hf_triage._texts import LANGS
+from hf_triage._texts import text as say
 
 from ._explorer import Explorer, explore
 from ._texts import LABELS
@@ -119,13 +121,9 @@ def _when_text(when: dt.datetime) -> str:
 
 
 def _reason_required(recommended: str | None, decided: str, lang: str) -> str:
-    if lang == "da":
-        if recommended is None:
-            return "Anbefalingen er ikke afgjort: angiv en årsag til den valgte metode."
-        return f"Du har valgt {decided}, men anbefalingen er {recommended}: angiv en årsag."
     if recommended is None:
-        return "The recommendation is undecided: give a reason for the method chosen."
-    return f"You chose {decided}, but the recommendation is {recommended}: give a reason."
+        return say("page.problem.reason_undecided", lang)
+    return say("page.problem.reason_differs", lang, decided=decided, recommended=recommended)
 
 
 def page_router(
@@ -148,6 +146,9 @@ def page_router(
         return template.render(
             lang=lang,
             t=LABELS[lang],
+            # the grounds are written in Danish whatever the page's language (grounds.html.j2)
+            t_da=LABELS["da"],
+            t_en=LABELS["en"],
             other_lang="en" if lang == "da" else "da",
             url=lambda route, **p: request.url_for(route, **p).path,
             ruleset_version=compiled.version,
@@ -198,7 +199,7 @@ def page_router(
 
     @router.get("/", name="page_index")
     async def index(request: Request, lang: str = "da") -> HTMLResponse:
-        return page(request, {}, lang if lang in LABELS else "da")
+        return page(request, {}, lang if lang in LANGS else "da")
 
     @router.post("/", name="page_update")
     async def update(request: Request) -> HTMLResponse:
@@ -289,7 +290,7 @@ def page_router(
 
     @router.get("/rules", name="page_rules")
     async def rules_page(request: Request, lang: str = "da") -> HTMLResponse:
-        lang = lang if lang in LABELS else "da"
+        lang = lang if lang in LANGS else "da"
         if lang not in explorers:
             # rules check and the YAML cases: a fraction of a second, off the event loop
             explorers[lang] = await asyncio.to_thread(explore, compiled, lang)

@@ -14,6 +14,8 @@ from typing import Any
 
 from hf_triage import Recommendation
 from hf_triage._domain import DIMENSIONS, FIELDS, METHODS, FieldSpec, Scalar
+from hf_triage._texts import LANGS
+from hf_triage._texts import text as say
 
 from ._texts import ANSWER_ORDER, LABELS, Question, question_for
 
@@ -135,7 +137,7 @@ def read_lang(form: Mapping[str, Any]) -> str:
     """The page's language: the toggle when pressed, else the form's; Danish by default."""
     for key in ("switch_lang", "lang"):
         value = form.get(key)
-        if value in LABELS:
+        if value in LANGS:
             return str(value)
     return "da"
 
@@ -151,40 +153,27 @@ class DecisionInputs:
 
 def decision_inputs(form: Mapping[str, Any], lang: str) -> DecisionInputs:
     """The decision's fields; ``problems`` names each one that cannot be used, by field."""
-    da = lang == "da"
     problems: dict[str, str] = {}
     method = form.get("decided_method") or None
     if method is None:
-        problems["decided_method"] = (
-            "Vælg den metode, du visiterer til." if da else "Choose the method you refer to."
-        )
+        problems["decided_method"] = say("page.problem.choose_method", lang)
     elif method not in METHODS:
-        problems["decided_method"] = (
-            f"«{str(method)[:40]}» er ikke en metode; vælg {', '.join(METHODS)}."
-            if da
-            else f"«{str(method)[:40]}» is not a method; choose {', '.join(METHODS)}."
+        problems["decided_method"] = say(
+            "page.problem.not_a_method", lang, value=str(method)[:40], methods=", ".join(METHODS)
         )
     reason = form.get("reason") or None
     note = form.get("note") or None
     if isinstance(note, str):
         note = note.replace("\r\n", "\n").strip() or None
     if note is not None and len(note) > NOTE_LIMIT:
-        problems["note"] = (
-            f"Bemærkningen er på {len(note)} tegn; højst {NOTE_LIMIT}."
-            if da
-            else f"The note has {len(note)} characters; at most {NOTE_LIMIT}."
-        )
+        problems["note"] = say("page.problem.note_too_long", lang, n=len(note), limit=NOTE_LIMIT)
     when = None
     stamp = form.get("decided_at") or None
     if stamp is not None:
         try:
             when = dt.datetime.fromisoformat(str(stamp))
         except ValueError:
-            problems["decided_at"] = (
-                f"decided_at: «{str(stamp)[:40]}» er ikke et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM:SS)."
-                if da
-                else f"decided_at: «{str(stamp)[:40]}» is not a time (YYYY-MM-DDTHH:MM:SS)."
-            )
+            problems["decided_at"] = say("page.problem.not_a_time", lang, value=str(stamp)[:40])
     return DecisionInputs(
         method if isinstance(method, str) else None,
         reason if isinstance(reason, str) else None,
@@ -208,8 +197,7 @@ def field_label(name: str, lang: str) -> str:
         return name
     if name.startswith("dimensions."):
         q = question_for(name, spec.label_da, spec.label_en, ())
-        word = "Livsområde" if lang == "da" else "Life dimension"
-        return f"{word}: {q.da if lang == 'da' else q.en}"
+        return f"{say('page.life_dimension', lang)}: {q.da if lang == 'da' else q.en}"
     label = spec.label_da if lang == "da" else spec.label_en
     return label[:1].upper() + label[1:]
 

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hf_triage import Assessment, AssessmentError, Course, Dimensions, TriageError, triage
+from hf_triage._texts import LANGS, check_lang
 
 from ._models import FieldProblem
 
@@ -34,7 +35,6 @@ __all__ = [
     "pointer",
 ]
 
-LANGS = ("da", "en")
 METHODS = ("CTI", "ICM", "ACT")
 _SCALARS = (str, int, float, bool)
 
@@ -266,7 +266,12 @@ def municipality_problems(data: object, at: tuple[object, ...]) -> list[FieldPro
 
 
 def lang_problems(value: object, at: tuple[object, ...]) -> list[FieldProblem]:
-    if value in LANGS and isinstance(value, str):
+    """The library's one language check (``_texts.check_lang``), as a problem with a pointer."""
+    try:
+        check_lang(value)
+    except TriageError:
+        pass
+    else:
         return []
     return [
         FieldProblem(
