@@ -6,11 +6,10 @@ Rendering only shows what the Recommendation holds; no logic lives here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from functools import cache
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ._texts import LANGS, check_lang, field_label, text
+from ._texts import Labels, field_label
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -19,44 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LABELS", "missing_labels", "recommendation_html", "recommendation_rich"]
 
-#: the keys of the recommendation's screen texts (texts.yaml ``render.*``)
-_KEYS = (
-    "title",
-    "undecided",
-    "possible",
-    "missing",
-    "reasons",
-    "warnings",
-    "why_not",
-    "counterfactuals",
-    "borderline",
-    "next_questions",
-    "source",
-    "fingerprint",
-    "version",
-    "decides",
-)
-
-
-class _Labels(Mapping[str, dict[str, str]]):
-    """``LABELS[lang][key]``, read from the text catalogue on first use (import stays light)."""
-
-    def __getitem__(self, lang: str) -> dict[str, str]:
-        return _labels(check_lang(lang))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(LANGS)
-
-    def __len__(self) -> int:
-        return len(LANGS)
-
-
-@cache
-def _labels(lang: str) -> dict[str, str]:
-    return {key: text(f"render.{key}", lang) for key in _KEYS}
-
-
-LABELS: Mapping[str, dict[str, str]] = _Labels()
+#: the recommendation's screen texts (texts.yaml ``render.*``), per language
+LABELS: Mapping[str, Mapping[str, str]] = Labels("render")
 
 
 def missing_labels(rec: Recommendation) -> list[str]:
@@ -64,7 +27,7 @@ def missing_labels(rec: Recommendation) -> list[str]:
     return [field_label(name, rec.lang) for name in rec.missing]
 
 
-def _version(rec: Recommendation, t: dict[str, str]) -> str:
+def _version(rec: Recommendation, t: Mapping[str, str]) -> str:
     return f" ({t['version']} {rec.ruleset_version})" if rec.ruleset_version else ""
 
 
