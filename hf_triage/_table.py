@@ -49,6 +49,8 @@ __all__ = ["TABLES", "DecisionTable", "Tables", "answer", "value_classes"]
 
 #: answers cached per "why not" template and language (the answers it quotes, per entry)
 _QUOTED_LIMIT = 64
+#: merged warning lists kept (combinations of the groups' distinct lists; beyond: merged anew)
+_MERGED_LIMIT = 65_536
 
 
 def value_classes(rules: CompiledRules, name: str) -> list[list[Scalar | None]]:
@@ -160,6 +162,9 @@ class DecisionTable:
         self.warnings: dict[tuple[tuple[str, ...], Lang], tuple[TriageWarning, ...]] = {}
         #: file order of the warning codes (the groups' warnings are merged in it)
         self.rank = {w.code: k for k, w in enumerate(rules.warnings)}
+        #: one tuple per distinct list of warnings (codes and texts), and merged combinations
+        self.interned: dict[tuple[tuple[str, str, str, str], ...], tuple[TriageWarning, ...]] = {}
+        self.merged: dict[tuple[int, ...], tuple[TriageWarning, ...]] = {}
         #: some warning reads possible_method_offered (undecided cases with a portfolio)
         self.reads_possible_offered = "possible_method_offered" in rules.warning_fields
         #: the decision fields that counterfactuals and next questions read, and their memo
@@ -172,10 +177,13 @@ class DecisionTable:
         return len(self.parts) + sum(len(g.entries) for g in self.groups)
 
     def index(self, facts: Facts) -> int:
+        """The table index of validated ``facts`` (``highest_dimension`` included)."""
         get = facts.get
         i = 0
         for name, weights in self.columns:
             i += weights[get(name)]
+        if self.highest is not None:
+            i += self.highest_step(facts)
         return i
 
     def highest_step(self, facts: Facts) -> int:
@@ -232,8 +240,7 @@ class DecisionTable:
         else:
             state = 0  # no warning reads the portfolio of an undecided result
         p = index % self.parts_size
-        found: list[TriageWarning] = []
-        groups_with = 0
+        found: list[tuple[TriageWarning, ...]] = []
         for group in self.groups:
             key = (p, state, (index // group.stride) % group.size, lang)
             kept = group.entries.get(key)
@@ -241,11 +248,21 @@ class DecisionTable:
                 kept = self._fill(rules, group, facts, decision, offers, lang)
                 group.entries[key] = kept
             if kept:
-                found += kept
-                groups_with += 1
-        if groups_with > 1:
-            found.sort(key=lambda w: self.rank[w.code])
-        return tuple(found)
+                found.append(kept)
+        if len(found) < 2:
+            return found[0] if found else ()
+        # the groups' tuples are interned (``_fill``), so their identities name their contents
+        # as long as the table lives: the merge into file order is done once per combination
+        ids = tuple(map(id, found))
+        merged = self.merged.get(ids)
+        if merged is None:
+            merged = tuple(sorted((w for ws in found for w in ws), key=self._rank))
+            if len(self.merged) < _MERGED_LIMIT:
+                self.merged[ids] = merged
+        return merged
+
+    def _rank(self, warning: TriageWarning) -> int:
+        return self.rank[warning.code]
 
     def _fill(
         self,
@@ -268,7 +285,9 @@ class DecisionTable:
             missing=decision.missing,
             possible=decision.possible_methods,
         )
-        return warning_texts(rules, [c for c in codes if c in group.codes], lang, full)
+        fresh = warning_texts(rules, [c for c in codes if c in group.codes], lang, full)
+        key = tuple((w.code, w.text, w.source, w.level) for w in fresh)
+        return self.interned.setdefault(key, fresh)
 
 
 def _full(facts: Facts, decision: Decision, offers: frozenset[str] | None) -> Facts:
@@ -336,6 +355,8 @@ class Tables:
         i = 0
         for name, weights in table.columns:
             i += weights[get(name)]
+        if table.highest is not None:
+            i += table.highest_step(facts)
         return answer(rules, table, i, facts, offers, lang)
 
     def index_mapping(
@@ -354,6 +375,8 @@ class Tables:
         if fast is None:
             return None
         top, dims, base, defaults = fast
+        highest = table.highest
+        peak = -1  # the highest life-dimension rating given
         i = base
         facts: dict[str, Scalar] = {}
         value: Any
@@ -385,9 +408,13 @@ class Tables:
                     if step is not None:
                         i += step
                         facts[dspec[0]] = score
+                        if score > peak:
+                            peak = score
                         continue
                 if score is not None:
                     return None
+        if highest is not None:
+            i += highest[peak] if peak >= 0 else highest[None]
         for name, default in defaults:
             if name not in facts:
                 facts[name] = default
@@ -402,13 +429,9 @@ def answer(
     offers: frozenset[str] | None,
     lang: Lang,
 ) -> Recommendation:
-    """The Recommendation at table index ``i`` (``facts`` fill entries and quoted answers).
-
-    ``i`` sums the columns' weights (``DecisionTable.index``); the ``highest_dimension``
-    column, a maximum rather than a sum, is added here.
-    """
-    if table.highest is not None:
-        i += table.highest_step(facts)
+    """The Recommendation at table index ``i`` (``DecisionTable.index``: the columns' weights
+    summed, and the ``highest_dimension`` column's, a maximum); ``facts`` fill entries and
+    quoted answers."""
     part = table.parts.get(i % table.parts_size)
     if part is None:
         part = table.part(rules, i, facts)

@@ -241,7 +241,10 @@ def _stream(
             found = _fast_index(record, *fast, harmless)
             if found is not None:
                 assert table is not None
-                rec = answer(compiled, table, found[0], found[1], offers, lang)
+                i, facts = found
+                if table.highest is not None:
+                    i += table.highest_step(facts)  # a maximum, not a sum of cells
+                rec = answer(compiled, table, i, facts, offers, lang)
                 yield BatchResult(index, rec, None, citizen)
                 continue
         yield _ordinary(index, record, citizen, compiled, profile, lang)
