@@ -17,7 +17,6 @@ decides *how quickly* a row is answered, never *what* it is answered.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .._api import default_rules, offers_of, triage
@@ -35,20 +34,97 @@ from ._profile import as_municipality
 __all__ = ["BatchResult", "triage_many", "triage_stream"]
 
 
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    """One row of a batch: its recommendation, or the error that kept it from being triaged."""
+#: what a row answered by the table's fast pass needs to build its Recommendation later
+_Pending = tuple[CompiledRules, DecisionTable, int, dict[str, Scalar], frozenset[str] | None, Any]
 
-    #: the row's position in the input, from 0
+
+class BatchResult:
+    """One row of a batch: its recommendation, or the error that kept it from being triaged.
+
+    ``index`` is the row's position in the input (from 0), ``error`` the AssessmentError
+    problems (field, value, allowed values) joined with "; ", ``citizen_id`` the row's id.
+    Every row is validated at once; a row answered by the decision table's fast pass builds its
+    ``recommendation`` (texts, reasons, decision support) on first access and keeps it, while
+    ``method`` and ``warning_codes`` read the table without building it: a tally over a
+    million rows pays only for what it reads. The result is read-only and equal to one built
+    at once.
+    """
+
+    __slots__ = ("_pending", "_recommendation", "citizen_id", "error", "index")
+
     index: int
-    recommendation: Recommendation | None
-    #: the AssessmentError problems (field, value, allowed values), joined with "; "
-    error: str | None = None
-    citizen_id: str | None = None
+    error: str | None
+    citizen_id: str | None
+    _recommendation: Recommendation | None
+    _pending: _Pending | None
+
+    def __init__(
+        self,
+        index: int,
+        recommendation: Recommendation | None,
+        error: str | None = None,
+        citizen_id: str | None = None,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "index", index)
+        put(self, "_recommendation", recommendation)
+        put(self, "error", error)
+        put(self, "citizen_id", citizen_id)
+        put(self, "_pending", None)
+
+    @classmethod
+    def _later(cls, index: int, citizen_id: str | None, pending: _Pending) -> BatchResult:
+        result = cls(index, None, None, citizen_id)
+        object.__setattr__(result, "_pending", pending)
+        return result
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        pending = self._pending
+        if pending is not None:
+            object.__setattr__(self, "_recommendation", answer(*pending))
+            object.__setattr__(self, "_pending", None)
+        return self._recommendation
 
     @property
     def method(self) -> str | None:
-        return self.recommendation.method if self.recommendation is not None else None
+        pending = self._pending
+        if pending is not None:
+            rules, table, i, facts, _, _ = pending
+            return table.part(rules, i, facts).decision.method
+        rec = self.recommendation
+        return rec.method if rec is not None else None
+
+    @property
+    def warning_codes(self) -> list[str]:
+        """The codes of the row's warnings, in file order (empty for a row in error)."""
+        pending = self._pending
+        if pending is not None:
+            rules, table, i, facts, offers, lang = pending
+            decision = table.part(rules, i, facts).decision
+            return [w.code for w in table.group_warnings(rules, i, facts, decision, offers, lang)]
+        rec = self.recommendation
+        return list(rec.warning_codes) if rec is not None else []
+
+    def _key(self) -> tuple[int, Recommendation | None, str | None, str | None]:
+        return (self.index, self.recommendation, self.error, self.citizen_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BatchResult):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.error, self.citizen_id))
+
+    def __repr__(self) -> str:
+        return (
+            f"BatchResult(index={self.index!r}, recommendation={self.recommendation!r}, "
+            f"error={self.error!r}, citizen_id={self.citizen_id!r})"
+        )
 
 
 def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -244,8 +320,7 @@ def _stream(
                 i, facts = found
                 if table.highest is not None:
                     i += table.highest_step(facts)  # a maximum, not a sum of cells
-                rec = answer(compiled, table, i, facts, offers, lang)
-                yield BatchResult(index, rec, None, citizen)
+                yield BatchResult._later(index, citizen, (compiled, table, i, facts, offers, lang))
                 continue
         yield _ordinary(index, record, citizen, compiled, profile, lang)
 
