@@ -212,72 +212,67 @@ def _fast_index(
     defaults: tuple[Any, ...],
     harmless: dict[Any, bool],
 ) -> tuple[int, dict[str, Scalar]] | None:
-    """The record's table index and facts, or ``None``: take the ordinary path."""
+    """The record's table index and facts, or ``None``: take the ordinary path.
+
+    One loop body reads the top-level cells, then (second round) the nested ``dimensions``
+    mapping: the hot loop of ``triage_stream``, kept free of calls per cell.
+    """
     i = base
     facts: dict[str, Scalar] = {}
     blank: set[str] = set()
     value: Any
-    for key, value in record.items():
-        spec = cells.get(key)
-        if spec is None:
-            if key == "dimensions":
-                if value is None or (type(value) is str and not value):
-                    continue
-                if type(value) is not dict:
+    specs = cells
+    items = record.items()
+    dimensions: Any = None
+    while True:
+        for key, value in items:
+            spec = specs.get(key)
+            if spec is None:
+                if specs is nested:
                     return None
-                for dim, score in value.items():
-                    dspec = nested.get(dim)
-                    if dspec is None:
+                if key == "dimensions":
+                    if value is None or (type(value) is str and not value):
+                        continue
+                    if type(value) is not dict or dimensions is not None:
                         return None
-                    step = _step(dspec, score, facts, blank)
-                    if step is None:
-                        return None
-                    i += step
+                    dimensions = value
+                    continue
+                known = harmless.get(key)
+                if known is None:
+                    known = column_problem(key) is None
+                    if len(harmless) < _KEYS_LIMIT:
+                        harmless[key] = known
+                if not known:
+                    return None
                 continue
-            known = harmless.get(key)
-            if known is None:
-                known = column_problem(key) is None
-                if len(harmless) < _KEYS_LIMIT:
-                    harmless[key] = known
-            if not known:
-                return None
-            continue
-        step = _step(spec, value, facts, blank)
-        if step is None:
+            name, kind, steps, texts = spec
+            if name in facts or name in blank:
+                return None  # given twice: the ordinary path compares the two
+            if value is None or (type(value) is str and not value):
+                blank.add(name)
+                continue
+            if type(value) is kind:
+                step = steps.get(value)
+                if step is None:
+                    return None
+                facts[name] = value
+                i += step
+                continue
+            if type(value) is str:
+                hit = texts.get(value)
+                if hit is None:
+                    return None
+                facts[name] = hit[1]
+                i += hit[0]
+                continue
             return None
-        i += step
+        if dimensions is None or specs is nested:
+            break
+        specs, items = nested, dimensions.items()
     for name, default in defaults:
         if name not in facts:
             facts[name] = default
     return i, facts
-
-
-def _step(
-    spec: tuple[str, type[Any], dict[Scalar, int], dict[str, tuple[int, Scalar]]],
-    value: Any,
-    facts: dict[str, Scalar],
-    blank: set[str],
-) -> int | None:
-    """One cell's step to the index (0 for blank), recorded in ``facts``; ``None``: give up."""
-    name, kind, steps, texts = spec
-    if name in facts or name in blank:
-        return None  # given twice: the ordinary path compares the two
-    if value is None or (type(value) is str and not value):
-        blank.add(name)
-        return 0
-    if type(value) is kind:
-        step = steps.get(value)
-        if step is None:
-            return None
-        facts[name] = value
-        return step
-    if type(value) is str:
-        hit = texts.get(value)
-        if hit is None:
-            return None
-        facts[name] = hit[1]
-        return hit[0]
-    return None
 
 
 def triage_stream(
