@@ -36,10 +36,10 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._compile import CompiledRules
+from ._compile import CompiledRules, fields_of
 from ._counterfactuals import SupportParts, decision_support
 from ._domain import CORE_FIELDS, DEFAULT_DOMAIN
-from ._engine import decide, evaluate_warnings, warning_facts
+from ._engine import decide, warning_facts
 from ._enumerate import HIGHEST, tests_by_field, warning_groups
 from ._explain import WhyNot, build, reasons, warning_texts, why_not_templates
 from ._models import Alternative, Reason, Recommendation, TriageWarning, validate_mapping
@@ -49,6 +49,10 @@ __all__ = ["TABLES", "DecisionTable", "Tables", "answer", "value_classes"]
 
 #: answers cached per "why not" template and language (the answers it quotes, per entry)
 _QUOTED_LIMIT = 64
+#: portfolio states (``DecisionTable.group_warnings``)
+STATES = 5
+#: merged warning lists kept (combinations of the groups' distinct lists; beyond: merged anew)
+_MERGED_LIMIT = 65_536
 
 
 def value_classes(rules: CompiledRules, name: str) -> list[list[Scalar | None]]:
@@ -107,8 +111,14 @@ class Group:
     #: the group's digit in the index is ``(index // stride) % size``
     stride: int
     size: int
-    #: the group's entries: (part, portfolio state, digit, lang) -> its warnings
-    entries: dict[tuple[int, int, int, Lang], tuple[TriageWarning, ...]]
+    #: the other facts its warnings read: decision fields (by class) and derived fields
+    context_fields: tuple[str, ...]
+    #: per decision part and portfolio state (``part * STATES + state``): its context number,
+    #: -1 until seen; contexts are the distinct values of ``context_fields``
+    contexts: list[int]
+    context_ids: dict[tuple[Any, ...], int]
+    #: the group's entries: (context, digit, lang) -> its warnings
+    entries: dict[tuple[int, int, Lang], tuple[TriageWarning, ...]]
 
 
 class DecisionTable:
@@ -139,12 +149,25 @@ class DecisionTable:
         self.parts_size = stride
         self.decision_columns = tuple(columns)
         groups: list[Group] = []
+        parts = stride
         # the highest_dimension column comes last: it is added to the index per call
         for codes, fields in sorted(warning_groups(rules, classes), key=lambda g: HIGHEST in g[1]):
             start = stride
             for name in fields:
                 add(name)
-            groups.append(Group(codes, fields, start, stride // start, {}))
+            read = set().union(
+                *(
+                    fields_of(w.condition).union(*(fields_of(v.condition) for v in w.variants))
+                    for w in rules.warnings
+                    if w.code in codes
+                )
+            )
+            context = tuple(sorted(read - set(fields)))
+            groups.append(
+                Group(
+                    codes, fields, start, stride // start, context, [-1] * (parts * STATES), {}, {}
+                )
+            )
         self.groups = tuple(groups)
         #: the column of ``highest_dimension`` (added per call: a maximum is not a sum)
         self.highest: dict[Scalar | None, int] | None = None
@@ -152,6 +175,8 @@ class DecisionTable:
             self.highest = columns.pop()[1]
         #: every column the index sums, decision columns first
         self.columns = tuple(columns)
+        #: the decision fields' classes (a field with one class is absent: class 0)
+        self.decision_weights = dict(self.decision_columns)
         self.dimensions = tuple(f for f in rules.domain.fields if f.startswith("dimensions."))
         #: the number of class tuples (the groups make the stored entries far fewer)
         self.size = stride
@@ -160,6 +185,9 @@ class DecisionTable:
         self.warnings: dict[tuple[tuple[str, ...], Lang], tuple[TriageWarning, ...]] = {}
         #: file order of the warning codes (the groups' warnings are merged in it)
         self.rank = {w.code: k for k, w in enumerate(rules.warnings)}
+        #: one tuple per distinct list of warnings (codes and texts), and merged combinations
+        self.interned: dict[tuple[tuple[str, str, str, str], ...], tuple[TriageWarning, ...]] = {}
+        self.merged: dict[tuple[int, ...], tuple[TriageWarning, ...]] = {}
         #: some warning reads possible_method_offered (undecided cases with a portfolio)
         self.reads_possible_offered = "possible_method_offered" in rules.warning_fields
         #: the decision fields that counterfactuals and next questions read, and their memo
@@ -172,10 +200,13 @@ class DecisionTable:
         return len(self.parts) + sum(len(g.entries) for g in self.groups)
 
     def index(self, facts: Facts) -> int:
+        """The table index of validated ``facts`` (``highest_dimension`` included)."""
         get = facts.get
         i = 0
         for name, weights in self.columns:
             i += weights[get(name)]
+        if self.highest is not None:
+            i += self.highest_step(facts)
         return i
 
     def highest_step(self, facts: Facts) -> int:
@@ -231,21 +262,54 @@ class DecisionTable:
             state = 3 if any(m in offers for m in decision.possible_methods) else 4
         else:
             state = 0  # no warning reads the portfolio of an undecided result
-        p = index % self.parts_size
-        found: list[TriageWarning] = []
-        groups_with = 0
+        slot = (index % self.parts_size) * STATES + state
+        found: list[tuple[TriageWarning, ...]] = []
         for group in self.groups:
-            key = (p, state, (index // group.stride) % group.size, lang)
+            context = group.contexts[slot]
+            if context < 0:
+                context = self._context(group, slot, facts, decision, offers)
+            key = (context, (index // group.stride) % group.size, lang)
             kept = group.entries.get(key)
             if kept is None:
                 kept = self._fill(rules, group, facts, decision, offers, lang)
                 group.entries[key] = kept
             if kept:
-                found += kept
-                groups_with += 1
-        if groups_with > 1:
-            found.sort(key=lambda w: self.rank[w.code])
-        return tuple(found)
+                found.append(kept)
+        if len(found) < 2:
+            return found[0] if found else ()
+        # the groups' tuples are interned (``_fill``), so their identities name their contents
+        # as long as the table lives: the merge into file order is done once per combination
+        ids = tuple(map(id, found))
+        merged = self.merged.get(ids)
+        if merged is None:
+            merged = tuple(sorted((w for ws in found for w in ws), key=self._rank))
+            if len(self.merged) < _MERGED_LIMIT:
+                self.merged[ids] = merged
+        return merged
+
+    def _context(
+        self,
+        group: Group,
+        slot: int,
+        facts: Facts,
+        decision: Decision,
+        offers: frozenset[str] | None,
+    ) -> int:
+        """The number of the group's context in ``slot``: what its warnings read besides the
+        group's own fields, the decision fields by their class (so every assessment of one
+        decision part agrees)."""
+        full = _full(facts, decision, offers)
+        weights = self.decision_weights
+        values = tuple(
+            weights[f].get(full.get(f), 0) if f in weights else full.get(f)
+            for f in group.context_fields
+        )
+        number = group.context_ids.setdefault(values, len(group.context_ids))
+        group.contexts[slot] = number
+        return number
+
+    def _rank(self, warning: TriageWarning) -> int:
+        return self.rank[warning.code]
 
     def _fill(
         self,
@@ -257,18 +321,11 @@ class DecisionTable:
         lang: Lang,
     ) -> tuple[TriageWarning, ...]:
         # the warnings read the portfolio only through its state (``group_warnings``)
-        method = decision.method
         full = _full(facts, decision, offers)
-        codes = evaluate_warnings(
-            rules,
-            facts,
-            method,
-            offers,
-            decision.possible_methods[0],
-            missing=decision.missing,
-            possible=decision.possible_methods,
-        )
-        return warning_texts(rules, [c for c in codes if c in group.codes], lang, full)
+        codes = [w.code for w in rules.warnings if w.code in group.codes and w.predicate(full)]
+        fresh = warning_texts(rules, codes, lang, full)
+        key = tuple((w.code, w.text, w.source, w.level) for w in fresh)
+        return self.interned.setdefault(key, fresh)
 
 
 def _full(facts: Facts, decision: Decision, offers: frozenset[str] | None) -> Facts:
@@ -336,6 +393,8 @@ class Tables:
         i = 0
         for name, weights in table.columns:
             i += weights[get(name)]
+        if table.highest is not None:
+            i += table.highest_step(facts)
         return answer(rules, table, i, facts, offers, lang)
 
     def index_mapping(
@@ -354,6 +413,8 @@ class Tables:
         if fast is None:
             return None
         top, dims, base, defaults = fast
+        highest = table.highest
+        peak = -1  # the highest life-dimension rating given
         i = base
         facts: dict[str, Scalar] = {}
         value: Any
@@ -385,9 +446,13 @@ class Tables:
                     if step is not None:
                         i += step
                         facts[dspec[0]] = score
+                        if score > peak:
+                            peak = score
                         continue
                 if score is not None:
                     return None
+        if highest is not None:
+            i += highest[peak] if peak >= 0 else highest[None]
         for name, default in defaults:
             if name not in facts:
                 facts[name] = default
@@ -402,13 +467,9 @@ def answer(
     offers: frozenset[str] | None,
     lang: Lang,
 ) -> Recommendation:
-    """The Recommendation at table index ``i`` (``facts`` fill entries and quoted answers).
-
-    ``i`` sums the columns' weights (``DecisionTable.index``); the ``highest_dimension``
-    column, a maximum rather than a sum, is added here.
-    """
-    if table.highest is not None:
-        i += table.highest_step(facts)
+    """The Recommendation at table index ``i`` (``DecisionTable.index``: the columns' weights
+    summed, and the ``highest_dimension`` column's, a maximum); ``facts`` fill entries and
+    quoted answers."""
     part = table.parts.get(i % table.parts_size)
     if part is None:
         part = table.part(rules, i, facts)

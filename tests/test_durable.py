@@ -99,9 +99,8 @@ def edited_rules(target: Path, edits: dict[str, list[tuple[str, str]]]) -> Compi
     return load_rules(target)
 
 
-#: a moved threshold: severe mental health or substance use from VUM 2, not 3
+#: a moved threshold: severe mental health and substance use (the ACT raise) from VUM 2, not 3
 MOVED_THRESHOLD = {
-    "icm.yaml": [("mental_health, at_least: 3}", "mental_health, at_least: 2}")],
     "act.yaml": [("at_least: 3}", "at_least: 2}")],
 }
 
@@ -147,9 +146,8 @@ _NEW_WARNING = _item(
 NEW_CRITERION = {
     "act.yaml": [
         (
-            'source: "000 «3 Målgruppen for ACT»; 003 kapitel 5 (livsområder)"',
-            'source: "000 «3 Målgruppen for ACT»; 003 kapitel 5 (livsområder)"\n'
-            + _NEW_ACT_CRITERION,
+            'Fælles Faglige Begreber (uden for kilderne)"\n',
+            'Fælles Faglige Begreber (uden for kilderne)"\n' + _NEW_ACT_CRITERION,
         )
     ],
     "warnings.yaml": [("warnings:\n", "warnings:" + _NEW_WARNING)],

@@ -77,7 +77,7 @@ def assert_table_equals_trees(rules: CompiledRules, langs: tuple[str, ...] = ("d
     with the condition trees on the first members, for every portfolio state and language."""
     table = TABLES.table(rules)
     compared = 0
-    for group in table.groups or (Group(frozenset(), (), table.parts_size, 1, {}),):
+    for group in table.groups or (Group(frozenset(), (), table.parts_size, 1, (), [], {}, {}),):
         fill = group_tuples(rules, group, -1)
         ask = group_tuples(rules, group, 0)
         assert len(fill) == len(ask)

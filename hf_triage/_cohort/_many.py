@@ -17,7 +17,6 @@ decides *how quickly* a row is answered, never *what* it is answered.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .._api import default_rules, offers_of, triage
@@ -35,20 +34,97 @@ from ._profile import as_municipality
 __all__ = ["BatchResult", "triage_many", "triage_stream"]
 
 
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    """One row of a batch: its recommendation, or the error that kept it from being triaged."""
+#: what a row answered by the table's fast pass needs to build its Recommendation later
+_Pending = tuple[CompiledRules, DecisionTable, int, dict[str, Scalar], frozenset[str] | None, Any]
 
-    #: the row's position in the input, from 0
+
+class BatchResult:
+    """One row of a batch: its recommendation, or the error that kept it from being triaged.
+
+    ``index`` is the row's position in the input (from 0), ``error`` the AssessmentError
+    problems (field, value, allowed values) joined with "; ", ``citizen_id`` the row's id.
+    Every row is validated at once; a row answered by the decision table's fast pass builds its
+    ``recommendation`` (texts, reasons, decision support) on first access and keeps it, while
+    ``method`` and ``warning_codes`` read the table without building it: a tally over a
+    million rows pays only for what it reads. The result is read-only and equal to one built
+    at once.
+    """
+
+    __slots__ = ("_pending", "_recommendation", "citizen_id", "error", "index")
+
     index: int
-    recommendation: Recommendation | None
-    #: the AssessmentError problems (field, value, allowed values), joined with "; "
-    error: str | None = None
-    citizen_id: str | None = None
+    error: str | None
+    citizen_id: str | None
+    _recommendation: Recommendation | None
+    _pending: _Pending | None
+
+    def __init__(
+        self,
+        index: int,
+        recommendation: Recommendation | None,
+        error: str | None = None,
+        citizen_id: str | None = None,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "index", index)
+        put(self, "_recommendation", recommendation)
+        put(self, "error", error)
+        put(self, "citizen_id", citizen_id)
+        put(self, "_pending", None)
+
+    @classmethod
+    def _later(cls, index: int, citizen_id: str | None, pending: _Pending) -> BatchResult:
+        result = cls(index, None, None, citizen_id)
+        object.__setattr__(result, "_pending", pending)
+        return result
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        pending = self._pending
+        if pending is not None:
+            object.__setattr__(self, "_recommendation", answer(*pending))
+            object.__setattr__(self, "_pending", None)
+        return self._recommendation
 
     @property
     def method(self) -> str | None:
-        return self.recommendation.method if self.recommendation is not None else None
+        pending = self._pending
+        if pending is not None:
+            rules, table, i, facts, _, _ = pending
+            return table.part(rules, i, facts).decision.method
+        rec = self.recommendation
+        return rec.method if rec is not None else None
+
+    @property
+    def warning_codes(self) -> list[str]:
+        """The codes of the row's warnings, in file order (empty for a row in error)."""
+        pending = self._pending
+        if pending is not None:
+            rules, table, i, facts, offers, lang = pending
+            decision = table.part(rules, i, facts).decision
+            return [w.code for w in table.group_warnings(rules, i, facts, decision, offers, lang)]
+        rec = self.recommendation
+        return list(rec.warning_codes) if rec is not None else []
+
+    def _key(self) -> tuple[int, Recommendation | None, str | None, str | None]:
+        return (self.index, self.recommendation, self.error, self.citizen_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BatchResult):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.error, self.citizen_id))
+
+    def __repr__(self) -> str:
+        return (
+            f"BatchResult(index={self.index!r}, recommendation={self.recommendation!r}, "
+            f"error={self.error!r}, citizen_id={self.citizen_id!r})"
+        )
 
 
 def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -136,72 +212,67 @@ def _fast_index(
     defaults: tuple[Any, ...],
     harmless: dict[Any, bool],
 ) -> tuple[int, dict[str, Scalar]] | None:
-    """The record's table index and facts, or ``None``: take the ordinary path."""
+    """The record's table index and facts, or ``None``: take the ordinary path.
+
+    One loop body reads the top-level cells, then (second round) the nested ``dimensions``
+    mapping: the hot loop of ``triage_stream``, kept free of calls per cell.
+    """
     i = base
     facts: dict[str, Scalar] = {}
     blank: set[str] = set()
     value: Any
-    for key, value in record.items():
-        spec = cells.get(key)
-        if spec is None:
-            if key == "dimensions":
-                if value is None or (type(value) is str and not value):
-                    continue
-                if type(value) is not dict:
+    specs = cells
+    items = record.items()
+    dimensions: Any = None
+    while True:
+        for key, value in items:
+            spec = specs.get(key)
+            if spec is None:
+                if specs is nested:
                     return None
-                for dim, score in value.items():
-                    dspec = nested.get(dim)
-                    if dspec is None:
+                if key == "dimensions":
+                    if value is None or (type(value) is str and not value):
+                        continue
+                    if type(value) is not dict or dimensions is not None:
                         return None
-                    step = _step(dspec, score, facts, blank)
-                    if step is None:
-                        return None
-                    i += step
+                    dimensions = value
+                    continue
+                known = harmless.get(key)
+                if known is None:
+                    known = column_problem(key) is None
+                    if len(harmless) < _KEYS_LIMIT:
+                        harmless[key] = known
+                if not known:
+                    return None
                 continue
-            known = harmless.get(key)
-            if known is None:
-                known = column_problem(key) is None
-                if len(harmless) < _KEYS_LIMIT:
-                    harmless[key] = known
-            if not known:
-                return None
-            continue
-        step = _step(spec, value, facts, blank)
-        if step is None:
+            name, kind, steps, texts = spec
+            if name in facts or name in blank:
+                return None  # given twice: the ordinary path compares the two
+            if value is None or (type(value) is str and not value):
+                blank.add(name)
+                continue
+            if type(value) is kind:
+                step = steps.get(value)
+                if step is None:
+                    return None
+                facts[name] = value
+                i += step
+                continue
+            if type(value) is str:
+                hit = texts.get(value)
+                if hit is None:
+                    return None
+                facts[name] = hit[1]
+                i += hit[0]
+                continue
             return None
-        i += step
+        if dimensions is None or specs is nested:
+            break
+        specs, items = nested, dimensions.items()
     for name, default in defaults:
         if name not in facts:
             facts[name] = default
     return i, facts
-
-
-def _step(
-    spec: tuple[str, type[Any], dict[Scalar, int], dict[str, tuple[int, Scalar]]],
-    value: Any,
-    facts: dict[str, Scalar],
-    blank: set[str],
-) -> int | None:
-    """One cell's step to the index (0 for blank), recorded in ``facts``; ``None``: give up."""
-    name, kind, steps, texts = spec
-    if name in facts or name in blank:
-        return None  # given twice: the ordinary path compares the two
-    if value is None or (type(value) is str and not value):
-        blank.add(name)
-        return 0
-    if type(value) is kind:
-        step = steps.get(value)
-        if step is None:
-            return None
-        facts[name] = value
-        return step
-    if type(value) is str:
-        hit = texts.get(value)
-        if hit is None:
-            return None
-        facts[name] = hit[1]
-        return hit[0]
-    return None
 
 
 def triage_stream(
@@ -241,8 +312,10 @@ def _stream(
             found = _fast_index(record, *fast, harmless)
             if found is not None:
                 assert table is not None
-                rec = answer(compiled, table, found[0], found[1], offers, lang)
-                yield BatchResult(index, rec, None, citizen)
+                i, facts = found
+                if table.highest is not None:
+                    i += table.highest_step(facts)  # a maximum, not a sum of cells
+                yield BatchResult._later(index, citizen, (compiled, table, i, facts, offers, lang))
                 continue
         yield _ordinary(index, record, citizen, compiled, profile, lang)
 

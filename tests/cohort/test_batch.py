@@ -14,6 +14,7 @@ pd = pytest.importorskip("pandas")
 from hf_triage import (  # noqa: E402 - after the importorskip
     Assessment,
     AssessmentError,
+    BatchResult,
     MunicipalityError,
     load_rules,
     read_cohort,
@@ -458,6 +459,23 @@ def test_triage_many_fast_pass_answers_as_the_ordinary_path(seed: int, kwargs: A
         else:
             assert result.recommendation is not None
             assert result.recommendation.model_dump() == want.recommendation.model_dump(), record
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"municipality": OFFERS, "lang": "en"}])
+def test_batch_result_reads_method_and_warnings_before_building(kwargs: Any) -> None:
+    """A fast-pass row's method and warning codes come from the table; its recommendation is
+    built on first access, once, and equals the one built at once (and the ordinary path's)."""
+    records = cohort_records(600, 11)
+    for record, result in zip(records, triage_many(records, **kwargs), strict=True):
+        want = slow(record, **kwargs)
+        assert result.method == want.method
+        assert result.warning_codes == want.warning_codes
+        built = result.recommendation
+        assert built is result.recommendation  # kept, not rebuilt
+        assert result == BatchResult(result.index, want.recommendation, want.error, want.citizen_id)
+        assert result.warning_codes == (built.warning_codes if built is not None else [])
+    with pytest.raises(AttributeError, match="read-only"):
+        result.index = 3
 
 
 def test_triage_many_fast_pass_with_edited_rules(rules_copy: Path) -> None:
