@@ -357,10 +357,6 @@ class Recommendation(BaseModel):
     facts_relied_on: dict[str, bool | int | str] = Field(default_factory=dict)
 
     @property
-    def decided(self) -> bool:
-        return self.method is not None
-
-    @property
     def warning_codes(self) -> list[str]:
         return [w.code for w in self.warnings]
 
