@@ -248,6 +248,14 @@ class Assessment(BaseModel):
             )
         return cls.model_validate(data, **kwargs)
 
+    @field_validator("support_duration", mode="before")
+    @classmethod
+    def _no_duration_is_unknown(cls, value: Any) -> Any:
+        # null means "not given" for every answer (README, the service's schemas), and a
+        # support_duration not given is 'unknown' (CONTRACT.md "Input"): triage() reads None
+        # so, and the model must take what triage() takes
+        return "unknown" if value is None else value
+
     @model_validator(mode="before")
     @classmethod
     def _domain_messages(cls, data: Any) -> Any:
