@@ -221,6 +221,8 @@ class CompiledRules:
     signals: tuple[CompiledSignal, ...] = ()
     #: the follow-up file's local parameters, in days
     parameters: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    #: the follow-up file's summary thresholds (``summary:`` in followup.yaml), in per cent
+    summary_percent: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     #: the version from the rule set's manifest (rules/ruleset.yaml); None without one
     version: str | None = None
     #: the input domain the rules were compiled against (part of the fingerprint)
@@ -350,11 +352,14 @@ def compile_rules(loaded: LoadedRules, domain: Domain = DEFAULT_DOMAIN) -> Compi
         )
     signals: list[CompiledSignal] = []
     parameters: dict[str, int] = {}
+    summary_percent: dict[str, int] = {}
     if loaded.followup is not None:
         ff = loaded.followup
         assert isinstance(ff.model, FollowupFile)
         dumps.append(ff.model.model_dump(mode="json", by_alias=True, exclude_none=True))
         parameters = {name: p.days for name, p in ff.model.parameters.items()}
+        if ff.model.summary is not None:
+            summary_percent = {name: share.percent for name, share in ff.model.summary}
         for i, s in enumerate(ff.model.signals):
             cond = _build(s.when, ff, ("signals", i, "when"), domain, parameters)
             signals.append(
@@ -396,5 +401,6 @@ def compile_rules(loaded: LoadedRules, domain: Domain = DEFAULT_DOMAIN) -> Compi
         ),
         signals=tuple(signals),
         parameters=MappingProxyType(parameters),
+        summary_percent=MappingProxyType(summary_percent),
         domain=domain,
     )

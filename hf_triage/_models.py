@@ -254,6 +254,14 @@ class Assessment(BaseModel):
             )
         return cls.model_validate(data, **kwargs)
 
+    @field_validator("support_duration", mode="before")
+    @classmethod
+    def _no_duration_is_unknown(cls, value: Any) -> Any:
+        # null means "not given" for every answer (README, the service's schemas), and a
+        # support_duration not given is 'unknown' (CONTRACT.md "Input"): triage() reads None
+        # so, and the model must take what triage() takes
+        return "unknown" if value is None else value
+
     @model_validator(mode="before")
     @classmethod
     def _domain_messages(cls, data: Any) -> Any:
@@ -363,10 +371,6 @@ class Recommendation(BaseModel):
     ruleset_version: str | None = None
     #: the facts relied on: the given answers the deciding criteria read
     facts_relied_on: dict[str, bool | int | str] = Field(default_factory=dict)
-
-    @property
-    def decided(self) -> bool:
-        return self.method is not None
 
     @property
     def warning_codes(self) -> list[str]:

@@ -509,3 +509,14 @@ def test_model_copy_with_update_is_triaged_on_the_new_answers() -> None:
     assert triage(first).method == "CTI"
     copied = first.model_copy(update={"service_use": "minimal", "complexity": "severe"})
     assert triage(copied).method == "ACT"
+
+
+def test_a_recommendation_says_decided_by_its_method_alone() -> None:
+    # Issue 9: ``Recommendation.decided`` was dead code (named in no contract, used nowhere):
+    # removed. Decided is ``method is not None`` with ``possible_methods == [method]``.
+    decided = triage({"complexity": "mild", "service_use": "significant"})
+    undecided = triage({})
+    assert decided.method is not None and decided.possible_methods == [decided.method]
+    assert undecided.method is None and len(undecided.possible_methods) > 1
+    assert not hasattr(Recommendation, "decided")
+    assert "decided" not in decided.model_dump()

@@ -212,3 +212,20 @@ def test_model_validate_json_raises_assessment_error() -> None:
     with pytest.raises(AssessmentError, match="JSON object"):
         Assessment.model_validate_json("[1, 2]")
     assert Assessment.model_validate_json('{"complexity": "mild"}').complexity == "mild"
+
+
+def test_support_duration_none_is_not_given_for_triage_and_the_model_alike() -> None:
+    # Regression (issue 9): triage() read support_duration None as "not given" ('unknown'),
+    # Assessment.model_validate refused it; now both take it the same way.
+    answers = {**CORE, "support_duration": None}
+    model = Assessment.model_validate(answers)
+    assert model.support_duration == "unknown"
+    assert Assessment(**answers) == model
+    assert Assessment.model_validate_json('{"support_duration": null}').support_duration == (
+        "unknown"
+    )
+    assert model.to_facts() == Assessment.model_validate(CORE).to_facts()
+    assert triage(model) == triage(answers) == triage(CORE)
+    assert triage({**CORE, "support_duration": "unknown"}) == triage(CORE)
+    with pytest.raises(AssessmentError, match="support_duration"):  # any other value: refused
+        Assessment.model_validate({**CORE, "support_duration": "forever"})

@@ -89,6 +89,7 @@ def brute_force(rules: CompiledRules) -> tuple[bool, bool, set[str]]:
     return gap, violation, raised
 
 
+@pytest.mark.slow  # brute force over generated rule sets; CI runs it
 @pytest.mark.parametrize("seed", range(16))
 def test_findings_match_brute_force(tmp_path: Path, seed: int) -> None:
     directory = generate_small(

@@ -92,6 +92,7 @@ def as_sets(rec: Recommendation, method: str) -> list[frozenset[tuple[str, Any]]
     return [frozenset((c.field, c.to) for c in option) for option in cf.options]
 
 
+@pytest.mark.slow  # hypothesis against an exhaustive oracle; CI runs it
 @settings(max_examples=60, deadline=None)
 @given(decided_assessments)
 def test_counterfactuals_are_exact_and_smallest(flat: dict[str, Any]) -> None:
@@ -132,6 +133,7 @@ def test_counterfactuals_are_exact_and_smallest(flat: dict[str, Any]) -> None:
         assert total == sorted(total), "fewest ordinal steps first"
 
 
+@pytest.mark.slow  # hypothesis against an exhaustive oracle; CI runs it
 @settings(max_examples=60, deadline=None)
 @given(decided_assessments)
 def test_borderline_means_one_step_on_one_ordinal_answer_changes_the_method(
@@ -151,6 +153,7 @@ def test_borderline_means_one_step_on_one_ordinal_answer_changes_the_method(
     assert rec.borderline is expected
 
 
+@pytest.mark.slow  # hypothesis against an exhaustive oracle; CI runs it
 @settings(max_examples=60, deadline=None)
 @given(flat_assessments)
 def test_next_questions_give_each_answers_outcome_ranked(flat: dict[str, Any]) -> None:

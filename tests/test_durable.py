@@ -196,6 +196,7 @@ def test_durable_gives_builtin_answers_on_generated_rule_sets(
     assert assert_same_on_domain(rules) > 1000
 
 
+@pytest.mark.slow  # hypothesis over generated rule sets; CI runs it
 def test_generated_rule_sets_really_differ(generated: dict[str, CompiledRules]) -> None:
     """Guard for the test above: each edit changes some builtin answer."""
     shipped = default_rules()
@@ -390,6 +391,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a fresh interpreter; CI runs it
 def test_durable_engine_without_the_extra_names_the_pip_command() -> None:
     code = textwrap.dedent(
         """
@@ -420,6 +422,7 @@ def test_missing_extra_is_a_triage_error_in_process(monkeypatch: pytest.MonkeyPa
         triage({"complexity": "mild", "service_use": "significant"}, engine="durable")
 
 
+@pytest.mark.slow  # a fresh interpreter; CI runs it
 def test_import_hf_triage_does_not_import_durable() -> None:
     code = textwrap.dedent(
         """

@@ -40,6 +40,7 @@ def _loaded_after(code: str) -> list[str]:
     return loaded
 
 
+@pytest.mark.slow  # fresh interpreters; CI runs it
 @pytest.mark.parametrize(
     "code",
     [
@@ -54,6 +55,7 @@ def test_import_and_triage_load_no_heavy_dependency(code: str) -> None:
     assert _loaded_after(code) == []
 
 
+@pytest.mark.slow  # a fresh interpreter; CI runs it
 def test_the_probe_sees_a_heavy_dependency_when_one_is_loaded() -> None:
     # the check above can fail: importing one on purpose is seen
     assert _loaded_after("import hf_triage, jinja2") == ["jinja2"]

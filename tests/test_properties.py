@@ -169,6 +169,7 @@ def test_strategies_cover_every_domain_field() -> None:
 # --- completeness and output shape ---------------------------------------------------------------
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(complete_answers, municipalities)
 def test_complete_assessment_always_decided(flat: dict[str, Any], municipality: Any) -> None:
@@ -179,6 +180,7 @@ def test_complete_assessment_always_decided(flat: dict[str, Any], municipality: 
     assert rec.reasons, "a decided method cites the criteria that led to it"
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities, st.sampled_from(["da", "en"]))
 def test_output_is_well_formed(flat: dict[str, Any], municipality: Any, lang: str) -> None:
@@ -210,30 +212,35 @@ def _check_invariant(name: str, flat: dict[str, Any], municipality: Any) -> None
         assert got == base, f"{name}={value!r} changes {base} to {got}"
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_urgency_never_changes_method(flat: dict[str, Any], m: Any) -> None:
     _check_invariant("urgency", flat, m)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_housing_ready_never_changes_method(flat: dict[str, Any], m: Any) -> None:
     _check_invariant("housing_ready", flat, m)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_consent_never_changes_method(flat: dict[str, Any], m: Any) -> None:
     _check_invariant("consent", flat, m)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_proposed_method_never_changes_method(flat: dict[str, Any], m: Any) -> None:
     _check_invariant("proposed_method", flat, m)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_situation_never_changes_method(flat: dict[str, Any], m: Any) -> None:
@@ -247,6 +254,7 @@ PORTFOLIOS = [None] + [
 ]
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers())
 def test_municipality_never_changes_method(flat: dict[str, Any]) -> None:
@@ -255,6 +263,7 @@ def test_municipality_never_changes_method(flat: dict[str, Any]) -> None:
         assert outcome(run(flat, municipality=municipality)) == base, municipality
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_language_never_changes_method_or_warnings(flat: dict[str, Any], m: Any) -> None:
@@ -283,18 +292,21 @@ def _check_monotone(flat: dict[str, Any], name: str, values: tuple[Any, ...]) ->
         )
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers())
 def test_worse_service_use_never_less_intensive(flat: dict[str, Any]) -> None:
     _check_monotone(flat, "service_use", ordered("service_use"))
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers())
 def test_worse_complexity_never_less_intensive(flat: dict[str, Any]) -> None:
     _check_monotone(flat, "complexity", ordered("complexity"))
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers())
 def test_higher_dimension_score_never_less_intensive(flat: dict[str, Any]) -> None:
@@ -304,6 +316,7 @@ def test_higher_dimension_score_never_less_intensive(flat: dict[str, Any]) -> No
         _check_monotone(flat, name, (None, *ordered(name)))
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers())
 def test_every_monotone_field_never_less_intensive(flat: dict[str, Any]) -> None:
@@ -311,12 +324,14 @@ def test_every_monotone_field_never_less_intensive(flat: dict[str, Any]) -> None
         _check_monotone(flat, name, ordered(name))
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers())
 def test_long_term_never_less_intensive_than_transitional(flat: dict[str, Any]) -> None:
     _check_monotone(flat, "support_duration", ("transitional", "long_term"))
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(complete_answers)
 def test_dimensions_never_lower_below_core_answers(flat: dict[str, Any]) -> None:
@@ -331,6 +346,7 @@ partial_answers = flat_answers().filter(lambda f: any(f[c] is None for c in CORE
 
 # rule set 1.2 decides fewer partial assessments (no severe dimension decides alone), so
 # more drawn cases are filtered out by assume(); the decided ones are still checked
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @settings(SETTINGS, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(partial_answers, municipalities)
 def test_partial_decided_equals_every_completion(flat: dict[str, Any], m: Any) -> None:
@@ -342,6 +358,7 @@ def test_partial_decided_equals_every_completion(flat: dict[str, Any], m: Any) -
     assert rec.possible_methods == [rec.method] and rec.missing == []
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(partial_answers, municipalities)
 def test_undecided_lists_exactly_completion_methods(flat: dict[str, Any], m: Any) -> None:
@@ -354,6 +371,7 @@ def test_undecided_lists_exactly_completion_methods(flat: dict[str, Any], m: Any
         assert rec.missing and set(rec.missing) <= set(unknown)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(partial_answers, municipalities)
 def test_never_falls_back_to_cti(flat: dict[str, Any], m: Any) -> None:
@@ -372,6 +390,7 @@ def test_nothing_known_is_undecided() -> None:
     assert set(rec.missing) == set(CORE_FIELDS)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), st.sampled_from([n for n in DOMAIN if n not in CORE_FIELDS]))
 def test_other_absent_fields_never_make_result_undecided(flat: dict[str, Any], name: str) -> None:
@@ -382,6 +401,7 @@ def test_other_absent_fields_never_make_result_undecided(flat: dict[str, Any], n
 # --- warnings (CONTRACT.md "Warning codes") ------------------------------------------------------
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_warnings_exactly_as_contract_table(flat: dict[str, Any], m: Any) -> None:
@@ -452,6 +472,7 @@ def fresh_rules() -> Any:
     return load_rules(default_rules().directory)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities, st.randoms(use_true_random=False))
 def test_deterministic(flat: dict[str, Any], m: Any, rnd: Any) -> None:
@@ -471,6 +492,7 @@ def test_deterministic(flat: dict[str, Any], m: Any, rnd: Any) -> None:
     assert triage(nest(flat), municipality=m, rules=fresh_rules()) == first
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities)
 def test_assessment_model_and_mapping_agree(flat: dict[str, Any], m: Any) -> None:
@@ -480,6 +502,7 @@ def test_assessment_model_and_mapping_agree(flat: dict[str, Any], m: Any) -> Non
     )
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), municipalities, st.sampled_from(["da", "en"]))
 def test_json_round_trip(flat: dict[str, Any], m: Any, lang: str) -> None:
@@ -495,6 +518,7 @@ def test_json_round_trip(flat: dict[str, Any], m: Any, lang: str) -> None:
     assert data["ruleset_fingerprint"] == rec.ruleset_fingerprint
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(complete_answers, municipalities)
 def test_json_data_round_trips_via_model_validate(flat: dict[str, Any], m: Any) -> None:
@@ -523,6 +547,7 @@ def _bad_values(name: str) -> st.SearchStrategy[Any]:
     return candidates.filter(not_allowed)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), st.sampled_from(list(DOMAIN)), st.data())
 def test_invalid_value_is_error_naming_field_value_and_allowed(
@@ -541,6 +566,7 @@ def test_invalid_value_is_error_naming_field_value_and_allowed(
         assert repr(bad)[:20] in message or repr(bad[:37])[:20] in message
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), st.text(min_size=1, max_size=20))
 def test_unknown_key_is_error_naming_it(flat: dict[str, Any], key: str) -> None:
@@ -550,6 +576,7 @@ def test_unknown_key_is_error_naming_it(flat: dict[str, Any], key: str) -> None:
     assert repr(key)[:20] in str(info.value)
 
 
+@pytest.mark.slow  # hypothesis, hundreds of examples; CI runs it
 @SETTINGS
 @given(flat_answers(), st.sampled_from(NESTED), st.text(min_size=1, max_size=20))
 def test_unknown_nested_key_is_error_naming_it(flat: dict[str, Any], group: str, key: str) -> None:

@@ -107,6 +107,7 @@ def assert_table_equals_trees(rules: CompiledRules, langs: tuple[str, ...] = ("d
     return compared
 
 
+@pytest.mark.slow  # exhaustive or hypothesis-driven: the full run (CI) has it
 def test_shipped_table_equals_condition_trees_over_whole_domain() -> None:
     rules = load_rules(default_rules_dir())
     compared = assert_table_equals_trees(rules, ("da", "en"))
@@ -136,6 +137,7 @@ GENERATED_FIELDS = [
 ]
 
 
+@pytest.mark.slow  # exhaustive or hypothesis-driven: the full run (CI) has it
 @pytest.mark.parametrize("seed", range(12))
 def test_generated_table_equals_condition_trees(tmp_path: Path, seed: int) -> None:
     domain = domain_with(2, levels=3)
@@ -144,6 +146,7 @@ def test_generated_table_equals_condition_trees(tmp_path: Path, seed: int) -> No
     assert assert_table_equals_trees(rules, ("da", "en")) > 0
 
 
+@pytest.mark.slow  # exhaustive or hypothesis-driven: the full run (CI) has it
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_every_value_gives_what_the_trees_give(data: st.DataObject) -> None:
@@ -262,6 +265,7 @@ _ODD_VALUES: st.SearchStrategy[object] = st.sampled_from(
 )
 
 
+@pytest.mark.slow  # exhaustive or hypothesis-driven: the full run (CI) has it
 @settings(max_examples=400, deadline=None)
 @given(
     st.dictionaries(

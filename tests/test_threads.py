@@ -6,6 +6,8 @@ import itertools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from hf_triage import load_rules, triage
 from hf_triage._load import default_rules_dir
 
@@ -46,6 +48,7 @@ def run(answers: dict[str, Any], rules: Any, index: int) -> dict[str, Any]:
     return rec.model_dump()
 
 
+@pytest.mark.slow  # many threads over many assessments; CI runs it
 def test_concurrent_triage_equals_sequential() -> None:
     cases = assessments()
     assert len(cases) > 3000

@@ -9,13 +9,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from .._api import MunicipalityError, offers_of
+from .._documents import load_document
 from .._load import default_rules_dir
 from .._models import Method, Municipality
 from .._municipality import load_municipality
-from .._yaml import parse_yaml
 
 __all__ = ["DEFAULTS_FILE", "as_municipality", "default_caseload", "profile_of"]
 
@@ -50,27 +50,15 @@ def _shipped_defaults(path: Path) -> tuple[tuple[str, Municipality.Caseload], ..
         model_config = ConfigDict(frozen=True, extra="forbid")
         caseload: dict[Method, Municipality.Caseload]
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MunicipalityError(f"{path}: cannot read the default caseloads: {exc}") from None
-    document = parse_yaml(text)
-    if document.problems:
-        raise MunicipalityError(
-            "; ".join(f"{path}:{p.line}: {p.message}" for p in document.problems)
-        )
-    try:
-        defaults = _Defaults.model_validate(document.data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            line = document.line_of(loc[:-1] if error["type"] == "missing" else loc)
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = "unknown key: check the spelling or remove it"
-            problems.append(f"{path}:{line}: {'.'.join(map(str, loc)) or '(top level)'}: {message}")
-        raise MunicipalityError("; ".join(problems)) from None
+    # the one document loader, as for every other document: regular files only, strict YAML,
+    # every problem as file:line: key: message in one pass
+    defaults = load_document(
+        path,
+        _Defaults,
+        what="default caseloads",
+        error=MunicipalityError,
+        example="caseload: {ICM: {citizens_per_worker: 8, since: '2023-10-01', source: ...}}",
+    )
     missing = [m for m in ("CTI", "ICM", "ACT") if m not in defaults.caseload]
     if missing:
         raise MunicipalityError(f"{path}:1: caseload: no default for {', '.join(missing)}")

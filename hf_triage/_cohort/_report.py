@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._compile import CompiledRules
 from .._domain import METHODS, intensity
 from .._exceptions import TriageError
 from .._followup import CourseReview, FollowupSummary
@@ -309,6 +310,7 @@ def cohort_report(
     reviews: Iterable[CourseReview] | None = None,
     decisions: Any = None,
     groups: Sequence[str] | str = (),
+    rules: CompiledRules | None = None,
 ) -> CohortReport:
     """The report over a triaged cohort.
 
@@ -322,7 +324,8 @@ def cohort_report(
     column ``assigned_method`` when the frame has one.
 
     ``reviews`` (``review_course`` results for the municipality's courses) add a follow-up
-    section: how many CTI courses show re-visitation signals.
+    section: how many CTI courses show re-visitation signals, with the warning threshold of
+    ``rules`` (the rule set that reviewed them; default: the shipped one).
 
     ``decisions`` (the caseworkers' ``DecisionRecord``s — or their JSON text or dicts, as
     ``hf-triage decide`` prints them) add a section on how often and why decisions differ from
@@ -351,7 +354,7 @@ def cohort_report(
         tally = tally_records(results, assigned, decisions, groups)
     report = _build(tally, profile, lang, groups)
     if reviews is not None:
-        report = replace(report, followup=FollowupSummary.from_reviews(reviews))
+        report = replace(report, followup=FollowupSummary.from_reviews(reviews, rules))
     return report
 
 

@@ -4,7 +4,8 @@
 - ``_review``: ``review_course`` raises the signals of ``rules/followup.yaml``, each carrying its
   own flags;
 - ``_rows``: the course CSV (one row a course), parsed by a pydantic row model;
-- ``_summary``: ``FollowupSummary`` over many reviews, counted from the signals' own flags.
+- ``_summary``: ``FollowupSummary`` over many reviews, counted from the signals' own flags,
+  warning from the threshold in the rules' followup.yaml.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from ._rows import (
     review_course_rows,
     write_course_results,
 )
-from ._summary import CTI_REVISIT_WARNING_SHARE, FollowupSummary
+from ._summary import MANY_CTI_REVISIT, FollowupSummary
 
 __all__ = [
     "COURSE_COLUMNS",
-    "CTI_REVISIT_WARNING_SHARE",
+    "MANY_CTI_REVISIT",
     "RESULT_COLUMNS",
     "Admission",
     "Course",

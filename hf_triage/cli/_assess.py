@@ -15,8 +15,8 @@ from ._common import (
     RulesOption,
     echo,
     fail,
-    load_compiled,
     safe_tree,
+    triage_assessment,
 )
 
 __all__ = ["assess"]
@@ -31,17 +31,8 @@ def assess(
     engine: Annotated[str, typer.Option("--engine", help="builtin or durable.")] = "builtin",
 ) -> None:
     """Recommend a support method for one assessment."""
-    from .._api import triage
-    from .._assessments import load_assessment
-    from .._municipality import load_municipality
-
     try:
-        data = load_assessment(file)
-        # the same loader as batch and rules diff: the same profile is worded the same
-        profile = load_municipality(municipality) if municipality is not None else None
-        rec = triage(
-            data, rules=load_compiled(rules), municipality=profile, lang=lang.value, engine=engine
-        )
+        _, _, rec = triage_assessment(file, rules, municipality, lang.value, engine)
     except TriageError as exc:
         fail(str(exc))
     if json_out:

@@ -19,6 +19,7 @@ from .._exceptions import TriageError
 
 if TYPE_CHECKING:
     from .._compile import CompiledRules
+    from .._models import Recommendation
 
 __all__ = [
     "JsonOption",
@@ -33,6 +34,7 @@ __all__ = [
     "load_compiled",
     "safe",
     "safe_tree",
+    "triage_assessment",
 ]
 
 
@@ -112,6 +114,28 @@ def load_compiled(rules_dir: Path | None) -> CompiledRules:
     from .._api import default_rules, load_rules
 
     return load_rules(rules_dir) if rules_dir is not None else default_rules()
+
+
+def triage_assessment(
+    file: str,
+    rules_dir: Path | None,
+    municipality: Path | None,
+    lang: str,
+    engine: str = "builtin",
+) -> tuple[Any, CompiledRules, Recommendation]:
+    """What ``assess`` and ``decide`` share: read the assessment (``-`` for stdin), the profile
+    of ``--municipality`` and the rules of ``--rules``, and triage. Returns the assessment data,
+    the rule set and the recommendation; raises ``TriageError``. The profile is read by the
+    same loader as in ``batch`` and ``rules diff``: the same bad profile is worded the same."""
+    from .._api import triage
+    from .._assessments import load_assessment
+    from .._municipality import load_municipality
+
+    data = load_assessment(file)
+    profile = load_municipality(municipality) if municipality is not None else None
+    compiled = load_compiled(rules_dir)
+    rec = triage(data, rules=compiled, municipality=profile, lang=lang, engine=engine)
+    return data, compiled, rec
 
 
 def finish(report: Any, text: str, json_out: bool) -> NoReturn:

@@ -21,7 +21,7 @@ from ._common import (
     RulesOption,
     echo,
     fail,
-    load_compiled,
+    triage_assessment,
 )
 
 __all__ = ["decide"]
@@ -48,16 +48,10 @@ def decide(
     A reason is required when the decision differs from the recommendation or the
     recommendation is undecided (codes: rules/decision_reasons.yaml).
     """
-    from .._api import triage
-    from .._assessments import load_assessment
     from .._decision import record_decision, render_grounds
-    from .._municipality import load_municipality
 
     try:
-        data = load_assessment(file)
-        profile = load_municipality(municipality) if municipality is not None else None
-        compiled = load_compiled(rules)
-        rec = triage(data, rules=compiled, municipality=profile, lang=lang.value)
+        data, compiled, rec = triage_assessment(file, rules, municipality, lang.value)
         record = record_decision(
             rec, method, reason=reason, note=note, assessment=data, rules=compiled
         )

@@ -75,16 +75,15 @@ def _review_csv(
     from .._followup import FollowupSummary, read_course_file, write_course_results
 
     try:
-        rows, reviews = read_course_file(
-            source, today=day, rules=load_compiled(rules_dir), lang=lang
-        )
+        compiled = load_compiled(rules_dir)
+        rows, reviews = read_course_file(source, today=day, rules=compiled, lang=lang)
         if output is not None:
             write_course_results(rows, output)
     except TriageError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{output}: cannot write the results: {exc.strerror or type(exc).__name__}")
-    summary = FollowupSummary.from_reviews(reviews)
+    summary = FollowupSummary.from_reviews(reviews, compiled)  # its threshold, too
     if as_json:
         echo(json.dumps({"summary": summary.to_dict(), "rows": rows}, ensure_ascii=False))
         return

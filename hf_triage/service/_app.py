@@ -321,6 +321,27 @@ def create_app(
     def recommend(body: Any) -> Recommendation:
         return read_triage_body(body)[3]
 
+    async def read_support_body(
+        request: Request,
+        function: str,
+        extra: tuple[str, ...] = (),
+        more: Callable[[dict[str, Any]], list[FieldProblem]] | None = None,
+        title: str = "Invalid request",
+    ) -> tuple[dict[str, Any], tuple[Any, Any, str, Recommendation], Callable[..., Any] | None]:
+        """What the decision-support routes share: the body, read and triaged as by
+        ``read_triage_body`` with the route's own keys ``extra`` checked by ``more`` — every
+        problem at once, the assessment's and the route's — and the library ``function``
+        (``None`` in a version without it: the route answers 501 after the body is checked)."""
+        body = parse_json(await request.body())
+        problems = more(body) if more is not None and isinstance(body, dict) else []
+        try:
+            read = read_triage_body(body, extra)
+        except BodyError as exc:
+            raise BodyError(exc.title, [*exc.problems, *problems], exc.status) from None
+        if problems:
+            raise BodyError(title, problems)
+        return body, read, getattr(hf_triage, function, None)
+
     # --- endpoints -----------------------------------------------------------------------
 
     @app.post(
@@ -452,9 +473,9 @@ def create_app(
     async def post_next_questions(request: Request) -> Response:
         """De manglende svar, rangeret efter hvor meget hvert afgør. / The missing answers,
         ranked by how much each would decide, with the outcome per possible value."""
-        body = parse_json(await request.body())
-        assessment, municipality, lang, _ = read_triage_body(body)
-        function = getattr(hf_triage, "next_questions", None)
+        _, (assessment, municipality, lang, _), function = await read_support_body(
+            request, "next_questions"
+        )
         if function is None:
             return _not_yet("next_questions", request.url.path)
         result = _call(function, assessment, rules=compiled, municipality=municipality, lang=lang)
@@ -477,16 +498,13 @@ def create_app(
         """Returnerer en afgørelsespost; tjenesten gemmer intet. / Returns a decision record
         (the recommendation of the rules in force, the decision, reason, draft grounds);
         the service stores nothing."""
-        body = parse_json(await request.body())
-        extra = ("decided_method", "reason", "note", "decided_at")
-        problems = decision_problems(body) if isinstance(body, dict) else []
-        try:
-            assessment, _, _, rec = read_triage_body(body, extra)
-        except BodyError as exc:  # every problem at once: the assessment's and the decision's
-            raise BodyError(exc.title, [*exc.problems, *problems], exc.status) from None
-        if problems:
-            raise BodyError("Invalid decision", problems)
-        function = getattr(hf_triage, "record_decision", None)
+        body, (assessment, _, _, rec), function = await read_support_body(
+            request,
+            "record_decision",
+            ("decided_method", "reason", "note", "decided_at"),
+            decision_problems,
+            "Invalid decision",
+        )
         if function is None:
             return _not_yet("record_decision", request.url.path)
         decided_at = body.get("decided_at")

@@ -255,6 +255,7 @@ def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:
     assert_one_line_error(result, "latin1.yaml")
 
 
+@pytest.mark.slow  # a fresh process; CI runs it
 def test_deeply_nested_input_is_invalid_input(runner: CliRunner) -> None:
     result = runner.invoke(app, ["assess", "-"], input="a: " + "[" * 1000 + "]" * 1000 + "\n")
     assert_one_line_error(result)
@@ -281,6 +282,7 @@ def _script() -> str:
     return found
 
 
+@pytest.mark.slow  # a fresh process; CI runs it
 def test_installed_script_runs(act_file: Path) -> None:
     done = subprocess.run(
         [_script(), "assess", str(act_file), "--json", "--lang", "en"],
@@ -295,6 +297,7 @@ def test_installed_script_runs(act_file: Path) -> None:
     assert data == triage(ACT_ANSWERS, lang="en").model_dump(mode="json")
 
 
+@pytest.mark.slow  # a fresh process; CI runs it
 def test_installed_script_invalid_input_from_stdin() -> None:
     done = subprocess.run(
         [_script(), "assess", "-"],

@@ -50,7 +50,8 @@ def test_assess_batch_and_diff_word_a_bad_profile_the_same(
     assess = _stderr(["assess", str(files["assessment"]), *m])
     batch = _stderr(["batch", str(files["cohort"]), "-o", str(files["out"]), *m])
     diff = _stderr(["rules", "diff", str(RULES), str(RULES), "--cohort", str(files["cohort"]), *m])
-    assert assess == batch == diff
+    decide = _stderr(["decide", str(files["assessment"]), "--method", "ACT", *m])
+    assert assess == batch == diff == decide  # assess and decide: one shared preamble
     assert assess.startswith(f"hf-triage: {path}:")
     assert not files["out"].exists()
 
@@ -65,3 +66,19 @@ def test_the_profile_can_come_from_standard_input(files: dict[str, Path]) -> Non
     assert '"method-not-offered"' in result.stdout
     bad = _stderr(["assess", str(files["assessment"]), "--municipality", "-"], "offers: [X]\n")
     assert bad.startswith("hf-triage: <stdin>:1: offers.0: 'X' is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("assessment", "rules"),
+    [("complexity: huge\n", None), ("complexity: mild\n", "missing-rules")],
+)
+def test_assess_and_decide_word_a_bad_assessment_or_rule_set_the_same(
+    tmp_path: Path, assessment: str, rules: str | None
+) -> None:
+    path = tmp_path / "citizen.yaml"
+    path.write_text(assessment, encoding="utf-8")
+    r = [] if rules is None else ["--rules", str(tmp_path / rules)]
+    assess = _stderr(["assess", str(path), *r])
+    decide = _stderr(["decide", str(path), "--method", "ICM", "--reason", "citizen-wish", *r])
+    assert assess == decide
+    assert ("huge" if rules is None else rules) in assess

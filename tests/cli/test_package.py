@@ -54,6 +54,7 @@ def test_every_command_is_registered() -> None:
     }
 
 
+@pytest.mark.slow  # a fresh process; CI runs it
 def test_the_entry_point_is_main() -> None:
     assert callable(main)
     result = subprocess.run(

@@ -43,3 +43,21 @@ def test_cli_review_csv(tmp_path: Path) -> None:
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "citizen_id,method,signals,error"
     assert lines[1] == "A,ICM,keep-reaching-out,"
+
+
+def test_cli_review_csv_warns_from_the_threshold_of_its_rules(rules_copy: Path) -> None:
+    # Regression (issue 9): the "many CTI courses" share was a constant in code, not the
+    # summary.many_cti_revisit.percent of the --rules followup.yaml
+    courses = Path(__file__).resolve().parents[2] / "examples" / "courses.csv"
+    args = ["review", str(courses), "--today", "2026-11-24", "--lang", "en"]
+    shipped = CliRunner().invoke(app, [*args, "--json"])
+    assert shipped.exit_code == 0, shipped.output
+    assert json.loads(shipped.output)["summary"]["many_cti_revisit_percent"] == 20
+    followup = rules_copy / "followup.yaml"
+    text = followup.read_text(encoding="utf-8")
+    followup.write_text(text.replace("percent: 20", "percent: 100"), encoding="utf-8")
+    edited = CliRunner().invoke(app, [*args, "--rules", str(rules_copy)])
+    assert edited.exit_code == 0, edited.output
+    assert "CTI courses showing re-visitation signals" in edited.output
+    assert "⚠" not in edited.output
+    assert "⚠" in CliRunner().invoke(app, args).output  # the shipped 20 %

@@ -37,6 +37,7 @@ def run_cli(
     )
 
 
+@pytest.mark.slow  # fresh processes; CI runs it
 @pytest.mark.parametrize(
     ("args", "encoding"),
     [
@@ -56,6 +57,7 @@ def test_output_is_utf8_on_a_legacy_stream(args: tuple[str, ...], encoding: str)
     assert b"UnicodeEncodeError" not in result.stderr
 
 
+@pytest.mark.slow  # a fresh process; CI runs it
 def test_errors_are_utf8_on_a_legacy_stream() -> None:
     result = run_cli("assess", "-", stdin="complexity: særlig → svær\n".encode())
     assert result.returncode == 2
@@ -65,6 +67,7 @@ def test_errors_are_utf8_on_a_legacy_stream() -> None:
     assert "Traceback" not in message
 
 
+@pytest.mark.slow  # fresh processes; CI runs it
 def test_stdin_is_read_as_utf8_with_or_without_a_bom() -> None:
     for prefix in (b"", b"\xef\xbb\xbf"):
         result = run_cli("assess", "-", "--json", stdin=prefix + b"complexity: mild\n")

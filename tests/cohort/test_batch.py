@@ -116,6 +116,7 @@ def random_rows(n: int, seed: int, bad: float = 0.0) -> list[dict[str, Any]]:
     return rows
 
 
+@pytest.mark.slow  # the whole enumerated domain; CI runs it
 def test_frame_is_identical_to_triage_on_the_enumerated_domain() -> None:
     rules = load_rules(Path(__file__).resolve().parents[2] / "rules")
     assessments = list(enumerate_domain(rules))
@@ -125,6 +126,7 @@ def test_frame_is_identical_to_triage_on_the_enumerated_domain() -> None:
         assert got(row) == expected(assessment, municipality=OFFERS), assessment
 
 
+@pytest.mark.slow  # random cohorts through both paths: tens of seconds; CI runs it
 @pytest.mark.parametrize("seed", [1, 2])
 def test_frame_is_identical_to_triage_on_random_cohorts(seed: int) -> None:
     rows = random_rows(3000, seed, bad=0.01)
@@ -141,6 +143,7 @@ def test_frame_with_typed_columns_is_identical_to_triage() -> None:
         assert got(result) == expected(nested(row), municipality={"offers": ["ICM"]}), row
 
 
+@pytest.mark.slow  # random cohorts, edited rules; CI runs it
 def test_frame_is_identical_to_triage_with_edited_rules(rules_copy: Path) -> None:
     act = rules_copy / "act.yaml"
     act.write_text(
@@ -442,6 +445,7 @@ def slow(record: Any, **kwargs: Any) -> Any:
     return _ordinary(0, record, citizen, rules, profile, kwargs.get("lang", "da"))
 
 
+@pytest.mark.slow  # large generated cohorts; CI runs it
 @pytest.mark.parametrize(
     ("seed", "kwargs"),
     [(7, {}), (8, {"municipality": OFFERS, "lang": "en"}), (9, {"municipality": {"offers": []}})],
@@ -478,6 +482,7 @@ def test_batch_result_reads_method_and_warnings_before_building(kwargs: Any) -> 
         result.index = 3
 
 
+@pytest.mark.slow  # large generated cohorts; CI runs it
 def test_triage_many_fast_pass_with_edited_rules(rules_copy: Path) -> None:
     rules = load_rules(rules_copy)
     for record, result in zip(

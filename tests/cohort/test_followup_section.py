@@ -62,12 +62,62 @@ def test_the_many_cti_courses_threshold_is_the_one_in_followup_yaml() -> None:
     assert "Lokalt valg" in summary.many_cti_revisit.note.da  # no seed gives the number
     assert "Local choice" in summary.many_cti_revisit.note.en
 
+    # the shipped rules carry it: a summary of their reviews warns from that share on
+    assert load_rules(default_rules_dir()).summary_percent == {"many_cti_revisit": percent}
+    assert FollowupSummary.from_reviews([]).many_cti_revisit_percent == percent
+
     def warns(flagged: int) -> bool:
-        lines = FollowupSummary({"CTI": 100}, {"CTI": flagged}, {}).lines("en")
+        lines = FollowupSummary({"CTI": 100}, {"CTI": flagged}, {}, percent).lines("en")
         return any(line.startswith("⚠") for line in lines)
 
     assert warns(percent)
     assert not warns(percent - 1)
+
+
+def _set_percent(rules: Path, percent: int) -> None:
+    followup = rules / "followup.yaml"
+    text = followup.read_text(encoding="utf-8")
+    assert text.count("percent: 20") == 1
+    followup.write_text(text.replace("percent: 20", f"percent: {percent}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("percent", [1, 100])
+def test_an_edited_threshold_in_followup_yaml_changes_the_report(
+    rules_copy: Path, percent: int
+) -> None:
+    # Regression (issue 9 item 4): the threshold was the constant 0.2 in code, so editing
+    # summary.many_cti_revisit.percent in followup.yaml changed nothing.
+    _set_percent(rules_copy, percent)
+    edited = load_rules(rules_copy)
+    assert edited.summary_percent == {"many_cti_revisit": percent}
+    reviews = _reviews(rules_copy)
+    recs = [triage({"complexity": "mild"}, rules=edited)]
+    report = cohort_report(recs, reviews=reviews, rules=edited)
+    assert report.followup is not None
+    assert report.followup.many_cti_revisit_percent == percent
+    assert report.to_dict()["followup"]["many_cti_revisit_percent"] == percent
+    share = report.followup.cti_revisit_share
+    assert share is not None and 0 < share < 1  # the example courses: some, not all
+    warned = "⚠ Mange CTI-forløb" in report.to_text()
+    assert warned is (percent == 1)  # 1 %: any flagged course warns; 100 %: not all are flagged
+    assert warned is ("Mange CTI-forløb" in report.to_html(charts=False))
+
+
+def test_rules_without_a_summary_threshold_give_the_share_without_a_warning(
+    rules_copy: Path,
+) -> None:
+    followup = rules_copy / "followup.yaml"
+    text = followup.read_text(encoding="utf-8")
+    head, rest = text.split("\nsummary:\n", 1)
+    followup.write_text(head + "\n" + rest[rest.index("\nsignals:") :], encoding="utf-8")
+    edited = load_rules(rules_copy)
+    assert dict(edited.summary_percent) == {}
+    recs = [triage({"complexity": "mild"}, rules=edited)]
+    report = cohort_report(recs, reviews=_reviews(rules_copy), rules=edited)
+    assert report.followup is not None and report.followup.many_cti_revisit_percent is None
+    assert report.followup.revisit.get("CTI", 0) > 0
+    assert "CTI-forløb med tegn på revisitation" in report.to_text()
+    assert "⚠" not in report.to_text()
 
 
 def test_a_share_outside_1_to_100_percent_is_refused(rules_copy: Path) -> None:

@@ -62,3 +62,23 @@ def test_a_defaults_file_missing_a_method_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(MunicipalityError, match="no default for CTI, ACT"):
         _shipped_defaults(path)
+
+
+def test_the_defaults_file_is_read_by_the_one_document_loader(tmp_path: Path) -> None:
+    # Regression (issue 9): _profile parsed the file with parse_yaml itself, so it missed the
+    # loader's guarantees: a YAML directive, a directory, every problem on its own line.
+    text = (default_rules_dir() / DEFAULTS_FILE).read_text(encoding="utf-8")
+    path = tmp_path / DEFAULTS_FILE
+    path.write_text("%YAML 1.1\n---\n" + text, "utf-8")
+    with pytest.raises(MunicipalityError, match=DEFAULTS_FILE + r":1: the YAML directive"):
+        _shipped_defaults(path)
+    two = text.replace("citizens_per_worker: 8", "citizens_per_worker: 0", 1)
+    path.write_text(two.replace("source:", "sourse:", 1), "utf-8")
+    with pytest.raises(MunicipalityError) as caught:
+        _shipped_defaults(path)
+    assert len(caught.value.problems) == 3  # source missing, sourse unknown, 0 too small
+    assert all(p.startswith(f"{path}:") for p in caught.value.problems)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with pytest.raises(MunicipalityError, match="cannot read the default caseloads: it is a dir"):
+        _shipped_defaults(folder)

@@ -79,6 +79,7 @@ def test_markup_in_the_data_is_escaped() -> None:
     assert "&lt;b&gt;Kommune&lt;/b&gt;" in html
 
 
+@pytest.mark.slow  # a fresh interpreter; CI runs it
 def test_import_hf_triage_does_not_load_jinja2() -> None:
     import subprocess
 

@@ -98,8 +98,40 @@ def test_summary_counts_with_the_edited_rules_not_the_shipped_ones(rules_copy: P
     summary = FollowupSummary.from_reviews(reviews)
     assert summary.revisit == {"CTI": 2}  # the shipped flags would give 1
     assert summary.cti_revisit_share == 0.5
-    # the rules argument (kept for compatibility) does not change the count
-    assert FollowupSummary.from_reviews(reviews, load_rules(RULES)) == summary
+    # the rules that reviewed them give the same count (and here the same threshold)
+    assert FollowupSummary.from_reviews(reviews, edited) == summary
+
+
+def test_from_reviews_uses_the_given_rules_threshold(rules_copy: Path) -> None:
+    # Regression (issue 9 item 6): from_reviews(rules=...) ignored its rules.
+    path = rules_copy / "followup.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("percent: 20", "percent: 75"), encoding="utf-8"
+    )
+    edited = load_rules(rules_copy)
+    courses: list[dict[str, Any]] = [
+        {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": True},
+        {"method": "CTI", "start_date": "2026-07-02"},
+    ]
+    reviews = [review_course(c, today=TODAY, rules=edited) for c in courses]
+    summary = FollowupSummary.from_reviews(reviews, edited)
+    assert summary.many_cti_revisit_percent == 75
+    assert summary.cti_revisit_share == 0.5
+    assert not summary.warns_of_cti_as_default_start  # 50 % < 75 %
+    assert not any(line.startswith("⚠") for line in summary.lines("en"))
+    shipped = [review_course(c, today=TODAY) for c in courses]
+    assert FollowupSummary.from_reviews(shipped).warns_of_cti_as_default_start  # 50 % >= 20 %
+
+
+def test_reviews_of_other_rules_than_the_given_ones_are_refused(rules_copy: Path) -> None:
+    from hf_triage import TriageError
+
+    _flip_flags(rules_copy)
+    edited = load_rules(rules_copy)
+    course = {"method": "CTI", "start_date": "2026-01-02", "need_beyond_nine_months": True}
+    reviews = [review_course(course, today=TODAY), review_course(course, today=TODAY, rules=edited)]
+    with pytest.raises(TriageError, match=r"review 1 was made with the rule set sha256:"):
+        FollowupSummary.from_reviews(reviews, edited)
 
 
 def test_cohort_report_counts_with_the_edited_rules(rules_copy: Path) -> None:

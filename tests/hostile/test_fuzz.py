@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from .fuzz import assessments, check_assessment, check_course, courses, municipalities, todays
@@ -17,12 +18,14 @@ CI = settings(
 )
 
 
+@pytest.mark.slow  # hypothesis fuzzing; CI runs it
 @CI
 @given(assessments(), municipalities)
 def test_any_assessment_gets_a_result_or_a_clean_error(data: Any, municipality: Any) -> None:
     check_assessment(data, municipality)
 
 
+@pytest.mark.slow  # hypothesis fuzzing; CI runs it
 @CI
 @given(courses(), todays)
 def test_any_course_gets_a_review_or_a_clean_error(course: Any, today: Any) -> None:

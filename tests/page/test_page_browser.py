@@ -22,6 +22,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+#: a real browser and a fresh server process: seconds per test; CI runs them (and requires the
+#: browser, HF_TRIAGE_REQUIRE_BROWSER)
+pytestmark = pytest.mark.slow
+
 AXE = Path(__file__).parent / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOTE = "<script>window.injected = 1</script> Borgeren ønsker CTI."

@@ -17,6 +17,10 @@ import pytest
 import hf_triage
 from hf_triage import default_rules
 
+#: every test talks to a fresh `hf-triage serve` process (a second one for the portfolio):
+#: seconds of start-up; CI runs them, the in-process views are tested in test_page_views.py
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("fastapi")
 pytest.importorskip("jinja2")
 

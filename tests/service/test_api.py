@@ -455,3 +455,28 @@ def test_decisions_endpoint_returns_the_librarys_record(client: httpx.Client) ->
     )
     assert questions.status_code == 200
     assert questions.json()["questions"][0]["field"] == "complexity"
+
+
+def test_decision_support_routes_share_one_body_reader(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both routes read the body the same way: every problem at once, the route's own title,
+    and a library without the function (501) only after the body is found valid."""
+    http = client  # the server runs in this process: the monkeypatch below reaches it
+    decision = {"assessment": {"complexity": "mild"}, "decided_method": "X"}
+    bad = http.post("/v1/decisions", json=decision)
+    assert bad.status_code == 422 and bad.json()["title"] == "Invalid decision"
+    assert [e["pointer"] for e in bad.json()["errors"]] == ["/decided_method"]
+    for path in ("/v1/next-questions", "/v1/decisions"):
+        unknown = http.post(path, json={"assessment": {"complexity": "mild"}, "colour": 1})
+        assert unknown.status_code == 422, path
+        assert [e["pointer"] for e in unknown.json()["errors"]][:1] == ["/colour"], path
+    for function in ("next_questions", "record_decision"):
+        monkeypatch.delattr(hf_triage, function)
+    for path, body in (
+        ("/v1/next-questions", {"assessment": {"complexity": "mild"}}),
+        ("/v1/decisions", {"assessment": {"complexity": "mild"}, "decided_method": "CTI"}),
+    ):
+        assert http.post(path, json={**body, "assessment": {"complexity": 5}}).status_code == 422
+        missing = http.post(path, json=body)
+        assert missing.status_code == 501 and missing.headers["content-type"] == PROBLEM

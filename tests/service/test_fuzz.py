@@ -36,6 +36,7 @@ def _ndjson(ctx: object, value: object) -> bytes:
     return b"".join(json.dumps(row).encode() + b"\n" for row in rows)
 
 
+@pytest.mark.slow  # schemathesis over every operation; CI runs it
 @schema.parametrize()
 @settings(
     max_examples=40,

@@ -67,6 +67,7 @@ def test_committed_30_copy_is_valid_openapi_30() -> None:
     assert '"propertyNames"' not in text
 
 
+@pytest.mark.slow  # generates a client in a fresh process; CI runs it
 def test_a_generated_client_calls_the_server(server: str, tmp_path: Path) -> None:
     generator = shutil.which("openapi-python-client") or str(
         Path(sys.executable).parent / "openapi-python-client"

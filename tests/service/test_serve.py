@@ -62,6 +62,7 @@ def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str
         log.extend(err.splitlines())
 
 
+@pytest.mark.slow  # a fresh server process; CI runs it
 def test_serve_with_two_workers_tokens_and_a_clean_access_log() -> None:
     marker = "Hans-Hansen-0101"
     with serving("--workers", "2", "--rules", str(RULES), env={"HF_TRIAGE_API_TOKENS": TOKEN}) as (
@@ -87,6 +88,7 @@ def test_serve_with_two_workers_tokens_and_a_clean_access_log() -> None:
     assert "Traceback" not in text
 
 
+@pytest.mark.slow  # fresh processes; CI runs it
 def test_serve_refuses_an_empty_archive_and_bad_rules(tmp_path: Path) -> None:
     run = [sys.executable, "-m", "hf_triage.cli", "serve"]
     archive = subprocess.run(
@@ -110,6 +112,7 @@ def test_serve_refuses_an_empty_archive_and_bad_rules(tmp_path: Path) -> None:
     assert short.returncode == 2 and "at least 16" in short.stderr
 
 
+@pytest.mark.slow  # a fresh interpreter; CI runs it
 def test_import_hf_triage_stays_light() -> None:
     code = (
         "import sys, json, hf_triage, hf_triage.cli; "
@@ -130,6 +133,7 @@ def test_serve_binds_to_localhost_by_default() -> None:
     assert inspect.signature(serve_command).parameters["host"].default == "127.0.0.1"
 
 
+@pytest.mark.slow  # a fresh process; CI runs it
 @pytest.mark.parametrize("workers", ["0"])
 def test_serve_needs_a_worker(workers: str) -> None:
     out = subprocess.run(
