@@ -121,19 +121,26 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
         return YamlDocument(
             None, {}, (YamlProblem(1, f"the file is larger than {MAX_BYTES} bytes"),)
         )
-    loader = _Composer(text)
     try:
-        node = loader.get_single_node()
+        # the reader checks the characters as it is built: a NUL is a problem, not a crash
+        loader = _Composer(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except _Refused as refused:
         return YamlDocument(None, {}, (YamlProblem(refused.line, refused.message),))
     except yaml.MarkedYAMLError as exc:
         return YamlDocument(None, {}, (syntax_problem(exc, text, lang),))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = _say(lang, "character", code=exc.character, column=column)
+        return YamlDocument(None, {}, (YamlProblem(line, message),))
     except yaml.YAMLError as exc:
         return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "invalid") + f": {exc}"),))
     except RecursionError:
         return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
-    finally:
-        loader.dispose()
     builder = _Builder()
     try:
         data = builder.build(node, ()) if node is not None else None
@@ -236,6 +243,10 @@ class _Builder:
 # found '?'"). Danish first (the users' language), English second.
 _SAY: dict[str, tuple[str, str]] = {
     "invalid": ("ugyldig YAML", "not valid YAML"),
+    "character": (
+        "tegnet U+{code:04X} må ikke stå i en YAML-fil (kolonne {column}): fjern det",
+        "the character U+{code:04X} may not be in a YAML file (column {column}): remove it",
+    ),
     "at": ("kolonne {column}", "column {column}"),
     "tab": (
         "et tabulatortegn i indrykningen: YAML rykker kun ind med mellemrum; "

@@ -444,3 +444,17 @@ def test_rule_file_indentation_mistake_is_reported_in_danish(rules_copy: Path) -
     old = "    reason:\n"
     line = edit(path, old, "   reason:\n")
     assert_problem_at(rules_copy, path, line, "indrykningen passer ikke")
+
+
+@pytest.mark.parametrize(("char", "lang"), [("\x00", "da"), ("\x1b", "en"), ("\x07", "da")])
+def test_a_character_yaml_forbids_is_a_problem_with_its_line_not_a_crash(
+    char: str, lang: str
+) -> None:
+    """The parser's reader refuses control characters while it is built: that refusal is a
+    problem naming line and column, in the language asked for, never a ReaderError."""
+    found = parse_yaml(f"a: 1\nb: x{char}y\n", lang=lang)
+    assert found.data is None
+    [problem] = found.problems
+    assert problem.line == 2
+    assert f"U+{ord(char):04X}" in problem.message
+    assert ("column 5" if lang == "en" else "kolonne 5") in problem.message
