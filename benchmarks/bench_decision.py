@@ -36,6 +36,7 @@ from reference import reference_triage
 
 import hf_triage
 import hf_triage._counterfactuals as support
+import hf_triage._table as table_module
 from hf_triage import default_rules, triage
 from hf_triage._domain import FIELDS
 from hf_triage._engine import clear_caches, decide
@@ -105,11 +106,12 @@ def main() -> None:
         return ((), False, (), ())
 
     def cold_without() -> None:
-        support.decision_support = off  # type: ignore[assignment]
+        # the decision table calls it by its own name (hf_triage._table imports it)
+        table_module.decision_support = off  # type: ignore[assignment]
         try:
             cold()
         finally:
-            support.decision_support = real
+            table_module.decision_support = real
 
     def support_alone() -> None:
         for facts in domain:
