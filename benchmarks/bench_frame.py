@@ -15,8 +15,9 @@ It is written once to a Parquet file in a temporary directory; every measurement
 subprocess that reads it, converts the columns to the dtype measured (``str``: pandas' default
 string dtype; ``category``; ``object``: Python ``str`` objects, as ``read_csv(dtype=object)``
 or a list of dicts gives), collects garbage, resets the peak resident memory
-(``/proc/self/clear_refs``) and then times one call. *Peak* is ``VmHWM`` minus ``VmRSS``
-before the call: the memory the call itself needs on top of the frame.
+(``/proc/self/clear_refs``), after giving freed memory back to the system (Arrow's pool,
+``malloc_trim``), and then times one call. *Peak* is ``VmHWM`` minus ``VmRSS`` before the
+call: the memory the call itself needs on top of the frame.
 
 The numpy implementation (``numpy_triage``) is the shipped rules written as array
 expressions, as ``reference.py`` writes them as ``if`` statements: every field column decoded
@@ -77,6 +78,20 @@ def _reset_peak() -> None:
     """Reset VmHWM to the current RSS (Linux >= 4.0: write 5 to clear_refs)."""
     with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
         fh.write("5")
+
+
+def _release_free_memory() -> None:
+    """Give memory freed while loading back to the system (Arrow's pool, glibc's heap), so
+    that the call measured cannot reuse it unseen: its peak then shows what it needs."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        ctypes.CDLL(libc).malloc_trim(0)
 
 
 # --- the data ---------------------------------------------------------------------------
@@ -239,6 +254,7 @@ def worker(path: Path, dtype: str, impl: str) -> dict[str, float]:
         cols = {name: decode(frame[name], name)[0] for name in FIELDS}
         del frame
     gc.collect()
+    _release_free_memory()
     before = _vm("VmRSS")
     _reset_peak()
     start = time.perf_counter()
@@ -299,12 +315,16 @@ def check(path: Path) -> str:
     return "ok"
 
 
-def run(args: list[str]) -> dict[str, Any]:
+def run(args: list[str], pythonpath: str | None = None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if pythonpath is not None:  # another hf_triage first on the path (--compare)
+        env["PYTHONPATH"] = pythonpath
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if done.returncode != 0:
         raise SystemExit(f"worker {args} failed:\n{done.stderr}")
@@ -320,6 +340,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20251124)
     parser.add_argument("--worker", nargs=3, metavar=("PATH", "DTYPE", "IMPL"), help="internal")
     parser.add_argument("--check", metavar="PATH", help="internal")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="also time triage_frame of the hf_triage package found in DIR (e.g. an export of "
+        "an earlier commit: git archive COMMIT hf_triage rules | tar -x -C DIR)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     if hasattr(os, "sched_setaffinity"):  # one core, as the other cohort figures
@@ -366,10 +392,18 @@ def main() -> None:
         print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         for rows in sizes:
             for dtype in args.dtypes:
-                got: dict[str, list[dict[str, float]]] = {"numpy": [], "frame": [], "kernel": []}
+                got: dict[str, list[dict[str, float]]] = {
+                    "numpy": [],
+                    "frame": [],
+                    "kernel": [],
+                    "compare": [],
+                }
                 for _ in range(args.repeat):
                     for impl in ("numpy", "frame", "kernel"):
                         got[impl].append(run(["--worker", str(paths[rows]), dtype, impl]))
+                    if args.compare:
+                        worker_args = ["--worker", str(paths[rows]), dtype, "frame"]
+                        got["compare"].append(run(worker_args, args.compare))
 
                 def med(impl: str, key: str, got: dict[str, list[dict[str, float]]] = got) -> float:
                     return statistics.median(g[key] for g in got[impl])
@@ -382,6 +416,14 @@ def main() -> None:
                     f"| {med('numpy', 'peak'):,.0f} | {med('frame', 'peak'):,.0f} |",
                     flush=True,
                 )
+                if args.compare:
+                    print(
+                        f"| {rows:,} | {dtype}, triage_frame from {args.compare} | "
+                        f"| {med('compare', 'seconds'):.3f} "
+                        f"| {med('compare', 'seconds') / med('numpy', 'seconds'):.2f}× | | "
+                        f"| | {med('compare', 'peak'):,.0f} |",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":
