@@ -17,12 +17,12 @@ so a million rows cost a million small integers, not a million Python lists.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._api import default_rules, offers_of
-from .._compile import CompiledRules
+from .._compile import CompiledRules, Cond, fields_of
 from .._domain import CORE_FIELDS, FIELDS, METHODS, Scalar
 from .._engine import BUILTIN, outcome
 from .._enumerate import tests_by_field
@@ -188,28 +188,37 @@ def _position(index: dict[tuple[type, Scalar], int], value: object) -> int | Non
         return None
 
 
-class _CriteriaMemo:
-    """The builtin matcher, remembering which criteria hold per decision projection.
+class _MatchMemo:
+    """The builtin matcher, remembering what holds per projection of the facts.
 
-    Criteria read only ``CompiledRules.decision_fields`` (the shipped rules: 192 projections
-    against 6,144 class tuples), so ``outcome`` matches each projection once per call; the
-    warnings are matched afresh (they read derived facts too). Lives for one call only.
+    A criterion or a warning reads only the fields of its condition (``fields_of``), so the
+    names that hold are a function of the facts projected onto the fields that kind reads:
+    ``outcome`` then matches each projection once per call (the shipped rules: 192 decision
+    projections and 1,536 warning ones against 6,144 class tuples). Lives for one call only.
     """
 
     name = "builtin"
 
     def __init__(self, rules: CompiledRules) -> None:
-        self._fields = rules.decision_fields
-        self._memo: dict[tuple[Scalar | None, ...], Collection[str]] = {}
+        self._reads: dict[str, tuple[str, ...]] = {
+            "criteria": _read_by(c.condition for c in rules.criteria),
+            "warnings": _read_by(w.condition for w in rules.warnings),
+        }
+        self._memo: dict[tuple[str, tuple[Scalar | None, ...]], Collection[str]] = {}
 
     def holding(self, rules: CompiledRules, kind: Kind, facts: Facts) -> Collection[str]:
-        if kind != "criteria":
+        reads = self._reads.get(kind)
+        if reads is None:
             return BUILTIN.holding(rules, kind, facts)
-        key = tuple(map(facts.get, self._fields))
+        key = (kind, tuple(map(facts.get, reads)))
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = BUILTIN.holding(rules, kind, facts)
         return found
+
+
+def _read_by(conditions: Iterable[Cond]) -> tuple[str, ...]:
+    return tuple(sorted(set().union(*(fields_of(c) for c in conditions))))
 
 
 def _small_codes(values: list[int], n_categories: int) -> np.ndarray:
@@ -288,7 +297,7 @@ def _coded_results(
     # Each distinct key answered once, by the engine's outcome on one representative
     # assessment: the decision and warning codes triage() gives (the table holds the same).
     offers = offers_of(profile)
-    matcher = _CriteriaMemo(compiled)
+    matcher = _MatchMemo(compiled)
     # validated facts are the given answers (flat names) plus the defaults of absent ones
     defaults, _ = validate_mapping({})
     strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
