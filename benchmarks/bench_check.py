@@ -1,14 +1,15 @@
-"""How long ``hf-triage rules check`` takes: shipped rules, with 4 interacting extra fields,
-and with 8 light ones.
+"""How long ``hf-triage rules check`` takes: shipped rules, with k = 2, 3, 4 interacting extra
+fields, and with 8 light ones.
 
-The second rule set is generated: a domain with four extra optional ordinal fields (0-4) is
-built (``Domain.with_fields``; the shipped domain is untouched), and criteria and a warning that
-read them are appended to a copy of the shipped rules, compiled against that domain. The third
-adds 8 optional yes/no-like fields (0-1), each read by one ICM criterion of its own and one of
-them by a warning. Times are medians of several runs, reported with a same-run baseline
-(a fixed pure-Python workload) so that numbers from noisy shared machines can be compared.
+The k rule sets are generated: a domain with k extra optional ordinal fields (0-4) is built
+(``Domain.with_fields``; the shipped domain is untouched), and criteria and a warning that read
+them together are appended to a copy of the shipped rules, compiled against that domain
+(``extended_rules``). The light one adds 8 optional yes/no-like fields (0-1), each read by one
+ICM criterion of its own and the last by a warning; ``--light 8 10 12`` shows how it scales.
+Times are medians of several runs, reported with a same-run baseline (a fixed pure-Python
+workload) so that numbers from noisy shared machines can be compared.
 
-    python benchmarks/bench_check.py [--repeat N]
+    python benchmarks/bench_check.py [--repeat N] [--light 8 10 12]
 """
 
 from __future__ import annotations
@@ -23,16 +24,23 @@ from pathlib import Path
 
 from hf_triage import load_rules
 from hf_triage._check import check_rules, render_report
-from hf_triage._domain import DEFAULT_DOMAIN, FieldSpec
+from hf_triage._domain import DEFAULT_DOMAIN, Domain, FieldSpec
 from hf_triage._load import default_rules_dir
 
 EXTRA = ("extra_1", "extra_2", "extra_3", "extra_4")
-DOMAIN = DEFAULT_DOMAIN.with_fields(
-    *(
-        FieldSpec(name, (0, 1, 2, 3, 4), "ordinal", monotone=True, label_da=name, label_en=name)
-        for name in EXTRA
+
+
+def extra_domain(k: int) -> Domain:
+    """The shipped domain plus ``extra_1`` .. ``extra_k``: optional ordinal fields 0-4."""
+    return DEFAULT_DOMAIN.with_fields(
+        *(
+            FieldSpec(name, (0, 1, 2, 3, 4), "ordinal", monotone=True, label_da=name, label_en=name)
+            for name in EXTRA[:k]
+        )
     )
-)
+
+
+DOMAIN = extra_domain(4)
 
 
 def baseline() -> float:
@@ -52,64 +60,85 @@ def median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def extended_rules(target: Path) -> Path:
+def extended_rules(target: Path, k: int = 4) -> Path:
+    """The shipped rules plus an ICM and an ACT criterion and a warning over ``extra_1..k``.
+
+    k=4 is the rule set of the earlier figures: ICM when extra_1 >= 3 or (extra_2 >= 2 and
+    extra_3 >= 4); ACT when service use is minimal, extra_4 >= 3 and extra_2 >= 1; a warning
+    when extra_3 is 1 or 3. A smaller k drops the fields above it (the last one takes the
+    place of extra_4 in the ACT criterion, of extra_3 in the warning).
+    """
     for path in default_rules_dir().glob("*.yaml"):
         if not path.name.startswith("municipality"):
             shutil.copy(path, target / path.name)
+    both = ["{field: extra_2, at_least: 2}"] if k >= 2 else []
+    if k >= 3:
+        both.append("{field: extra_3, at_least: 4}")
+    icm = ["- {field: extra_1, at_least: 3}"]
+    if both:
+        icm.append("- all: [" + ", ".join(both) + "]")
+    act = ["{field: service_use, is: minimal}", f"{{field: {EXTRA[k - 1]}, at_least: 3}}"]
+    if k >= 2:
+        act.append("{field: extra_2, at_least: 1}")
     with (target / "icm.yaml").open("a", encoding="utf-8") as fh:
         fh.write(
             """
   - id: icm-extra-fields
     when:
       any:
-        - {field: extra_1, at_least: 3}
-        - all:
-            - {field: extra_2, at_least: 2}
-            - {field: extra_3, at_least: 4}
-    reason: {da: "Ekstra felter.", en: "Extra fields."}
+"""
+            + "".join(f"        {line}\n" for line in icm)
+            + """    reason: {da: "Ekstra felter.", en: "Extra fields."}
     source: "generated for the benchmark"
 """
         )
     with (target / "act.yaml").open("a", encoding="utf-8") as fh:
         fh.write(
-            """
+            f"""
   - id: act-extra-fields
     when:
-      all:
-        - {field: service_use, is: minimal}
-        - {field: extra_4, at_least: 3}
-        - {field: extra_2, at_least: 1}
-    reason: {da: "Ekstra felter.", en: "Extra fields."}
+      all: [{", ".join(act)}]
+    reason: {{da: "Ekstra felter.", en: "Extra fields."}}
     source: "generated for the benchmark"
 """
         )
     with (target / "warnings.yaml").open("a", encoding="utf-8") as fh:
         fh.write(
-            """
+            f"""
   - code: extra-warning
-    when: {field: extra_3, one_of: [1, 3]}
-    text: {da: "Ekstra.", en: "Extra."}
+    when: {{field: {EXTRA[min(k, 3) - 1]}, one_of: [1, 3]}}
+    text: {{da: "Ekstra.", en: "Extra."}}
     source: "generated for the benchmark"
 """
         )
     return target
 
 
-LIGHT = tuple(f"light_{i}" for i in range(1, 9))
-LIGHT_DOMAIN = DEFAULT_DOMAIN.with_fields(
-    *(
-        FieldSpec(name, (0, 1), "ordinal", monotone=True, label_da=name, label_en=name)
-        for name in LIGHT
+def light_fields(n: int) -> tuple[str, ...]:
+    return tuple(f"light_{i}" for i in range(1, n + 1))
+
+
+def light_domain(n: int) -> Domain:
+    """The shipped domain plus ``light_1`` .. ``light_n``: optional yes/no-like fields 0-1."""
+    return DEFAULT_DOMAIN.with_fields(
+        *(
+            FieldSpec(name, (0, 1), "ordinal", monotone=True, label_da=name, label_en=name)
+            for name in light_fields(n)
+        )
     )
-)
 
 
-def light_rules(target: Path) -> Path:
+LIGHT = light_fields(8)
+LIGHT_DOMAIN = light_domain(8)
+
+
+def light_rules(target: Path, n: int = 8) -> Path:
+    """The shipped rules plus one ICM criterion per light field and a warning on the last."""
     for path in default_rules_dir().glob("*.yaml"):
         if not path.name.startswith("municipality"):
             shutil.copy(path, target / path.name)
     with (target / "icm.yaml").open("a", encoding="utf-8") as fh:
-        for name in LIGHT:
+        for name in light_fields(n):
             fh.write(
                 f"""
   - id: icm-{name.replace("_", "-")}
@@ -120,10 +149,10 @@ def light_rules(target: Path) -> Path:
             )
     with (target / "warnings.yaml").open("a", encoding="utf-8") as fh:
         fh.write(
-            """
+            f"""
   - code: light-warning
-    when: {field: light_8, is: 1}
-    text: {da: "Ekstra.", en: "Extra."}
+    when: {{field: light_{n}, is: 1}}
+    text: {{da: "Ekstra.", en: "Extra."}}
     source: "generated for the benchmark"
 """
         )
@@ -133,6 +162,13 @@ def light_rules(target: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--light",
+        type=int,
+        nargs="+",
+        default=[8],
+        help="numbers of light fields (default 8; above 8 timed once: the scaling)",
+    )
     args = parser.parse_args()
 
     base = median_time(baseline, args.repeat)
@@ -141,21 +177,30 @@ def main() -> int:
     assert shipped_report.ok, render_report(shipped_report, "en")
     t_shipped = median_time(lambda: check_rules(load_rules(default_rules_dir())), args.repeat)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        extended_dir = extended_rules(Path(tmp))
-        extended = load_rules(extended_dir, domain=DOMAIN)
-        report = check_rules(extended)
-        assert report.ok, render_report(report, "en")
-        t_extended = median_time(
-            lambda: check_rules(load_rules(extended_dir, domain=DOMAIN)), args.repeat
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        light_dir = light_rules(Path(tmp))
-        light_report = check_rules(load_rules(light_dir, domain=LIGHT_DOMAIN))
-        assert light_report.ok, render_report(light_report, "en")
-        t_light = median_time(
-            lambda: check_rules(load_rules(light_dir, domain=LIGHT_DOMAIN)), args.repeat
-        )
+    extended: list[tuple[int, float, int]] = []
+    for k in (2, 3, 4):
+        domain = extra_domain(k)
+        with tempfile.TemporaryDirectory() as tmp:
+            extended_dir = extended_rules(Path(tmp), k)
+            report = check_rules(load_rules(extended_dir, domain=domain))
+            assert report.ok, render_report(report, "en")
+            seconds = median_time(
+                lambda: check_rules(load_rules(extended_dir, domain=domain)),  # noqa: B023
+                args.repeat,
+            )
+            extended.append((k, seconds, report.assessments_examined))
+    light: list[tuple[int, float, int]] = []
+    for n in args.light:
+        domain = light_domain(n)
+        with tempfile.TemporaryDirectory() as tmp:
+            light_dir = light_rules(Path(tmp), n)
+            light_report = check_rules(load_rules(light_dir, domain=domain))
+            assert light_report.ok, render_report(light_report, "en")
+            seconds = median_time(
+                lambda: check_rules(load_rules(light_dir, domain=domain)),  # noqa: B023
+                args.repeat if n <= 8 else 1,
+            )
+            light.append((n, seconds, light_report.assessments_examined))
 
     print("| rule set | load + check (median) | assessments examined | ratio to baseline |")
     print("|---|---|---|---|")
@@ -164,17 +209,19 @@ def main() -> int:
         f"| shipped rules | {t_shipped * 1e3:.1f} ms | {shipped_report.assessments_examined} "
         f"| {t_shipped / base:.1f} |"
     )
-    print(
-        f"| shipped + 4 interacting optional 5-level fields | {t_extended * 1e3:.1f} ms | "
-        f"{report.assessments_examined} | {t_extended / base:.1f} |"
-    )
-    print(
-        f"| shipped + 8 light optional 2-level fields | {t_light * 1e3:.1f} ms | "
-        f"{light_report.assessments_examined} | {t_light / base:.1f} |"
-    )
+    for k, seconds, examined in extended:
+        print(
+            f"| shipped + {k} interacting optional 5-level fields | {seconds * 1e3:.1f} ms | "
+            f"{examined} | {seconds / base:.1f} |"
+        )
+    for n, seconds, examined in light:
+        print(
+            f"| shipped + {n} light optional 2-level fields | {seconds * 1e3:.1f} ms | "
+            f"{examined} | {seconds / base:.1f} |"
+        )
     print(
         f"\nPython {sys.version.split()[0]}; command: python benchmarks/bench_check.py "
-        f"--repeat {args.repeat}"
+        f"--repeat {args.repeat} --light {' '.join(map(str, args.light))}"
     )
     return 0
 

@@ -1,11 +1,15 @@
 """``triage_frame``: the vectorised path for a pandas or polars DataFrame.
 
-A result depends only on the answers the rules read (``CompiledRules.memo_fields``) and on the
-municipality's offers. ``triage_frame`` reads every field column as small integer codes
-(vectorised: one ``factorize`` per column), combines the codes of those fields into one group
-key, calls ``triage()`` once per distinct key (a few thousand at most) and broadcasts the
-results back to the rows with numpy. The results *are* ``triage()``'s, so the two paths agree
-by construction; the tests check it anyway, on the enumerated domain and on random cohorts.
+A result depends only on the answers the rules read (``CompiledRules.result_fields``) and on
+the municipality's offers. ``triage_frame`` reads every field column as small integer codes
+over its distinct cells (one ``factorize`` per column; a categorical's own codes), reads and
+validates each distinct cell once, gathers each row's value class into one group key (mixed
+radix over the classes the rules distinguish: 6,144 for the shipped rules), answers each
+distinct key once with the engine's ``outcome`` (the decision and warning codes the decision
+table holds and ``triage()`` returns) and gathers the answers back to the rows with numpy. No
+Python object is made per cell, so string, categorical and object columns cost about the same
+as a numpy implementation of the rules over the decoded columns (``benchmarks/bench_frame.py``).
+The tests check the two paths agree row for row, on the enumerated domain and random cohorts.
 
 The result columns (``_cells.RESULT_COLUMNS``) are pandas categoricals (polars: Categorical),
 so a million rows cost a million small integers, not a million Python lists.
@@ -13,16 +17,18 @@ so a million rows cost a million small integers, not a million Python lists.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._api import default_rules, triage
-from .._compile import CompiledRules
+from .._api import default_rules, offers_of
+from .._compile import CompiledRules, Cond, fields_of
 from .._domain import CORE_FIELDS, FIELDS, METHODS, Scalar
-from .._enumerate import tests_by_field, to_assessment
+from .._engine import BUILTIN, outcome
+from .._enumerate import tests_by_field
 from .._exceptions import AssessmentError
-from .._models import Municipality
+from .._models import Municipality, validate_mapping
+from .._types import Facts, Kind
 from ._cells import RESULT_COLUMNS, SEPARATOR, VALUE_INDEX, column_problem, problem_of, read_cell
 from ._profile import as_municipality
 
@@ -69,21 +75,30 @@ def _typed(value: Any) -> Any:
     return (type(value), value)
 
 
-def _field_codes(series: Any, name: str) -> tuple[np.ndarray, list[str]]:
-    """One column as codes: -1 unknown, i >= 0 the i-th allowed value, -2 - j the j-th problem."""
-    import numpy as np
+def _factorized(series: Any) -> tuple[np.ndarray, list[Any]]:
+    """A column as codes (-1 = blank/NA) and one raw value per code, without a key per cell."""
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # the categories are the values: no hashing of the rows at all
+        return series.cat.codes.to_numpy(), list(series.cat.categories)
     if series.dtype == object:
-        codes, uniques = _object_codes(series)
-    else:
-        try:
-            codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        except TypeError:  # a list or a mapping in a cell: a bad value, not a reason to stop
-            wrapped = pd.Series([_Unhashable.wrap(v) for v in series.tolist()], dtype=object)
-            codes, uniques = pd.factorize(wrapped, use_na_sentinel=True)
+        return _object_codes(series)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # a list or a mapping in a cell: a bad value, not a reason to stop
+        wrapped = pd.Series([_Unhashable.wrap(v) for v in series.tolist()], dtype=object)
+        codes, uniques = pd.factorize(wrapped, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _positions(name: str, uniques: list[Any]) -> tuple[np.ndarray, list[str]]:
+    """Per distinct cell (and a last entry for blank): -1 unknown, i >= 0 the i-th allowed
+    value, -2 - j the j-th problem; and the problems' messages."""
+    import numpy as np
+
     table = np.empty(len(uniques) + 1, dtype=np.int16)
-    table[-1] = -1  # factorize's NA sentinel indexes the last entry
+    table[-1] = -1  # the NA sentinel (-1) indexes the last entry
     index = VALUE_INDEX[name]
     problems: dict[str, int] = {}  # message -> code: 7 and "7" are one problem
     for i, raw in enumerate(uniques):
@@ -96,7 +111,7 @@ def _field_codes(series: Any, name: str) -> tuple[np.ndarray, list[str]]:
             table[i] = problems.setdefault(problem_of(name, value), -2 - len(problems))
         else:
             table[i] = position
-    return table[codes], list(problems)
+    return table, list(problems)
 
 
 #: ``infer_dtype`` kinds whose values cannot equal a value of another type that reads otherwise
@@ -173,41 +188,100 @@ def _position(index: dict[tuple[type, Scalar], int], value: object) -> int | Non
         return None
 
 
+class _MatchMemo:
+    """The builtin matcher, remembering what holds per projection of the facts.
+
+    A criterion or a warning reads only the fields of its condition (``fields_of``), so the
+    names that hold are a function of the facts projected onto the fields that kind reads:
+    ``outcome`` then matches each projection once per call (the shipped rules: 192 decision
+    projections and 1,536 warning ones against 6,144 class tuples). Lives for one call only.
+    """
+
+    name = "builtin"
+
+    def __init__(self, rules: CompiledRules) -> None:
+        self._reads: dict[str, tuple[str, ...]] = {
+            "criteria": _read_by(c.condition for c in rules.criteria),
+            "warnings": _read_by(w.condition for w in rules.warnings),
+        }
+        self._memo: dict[tuple[str, tuple[Scalar | None, ...]], Collection[str]] = {}
+
+    def holding(self, rules: CompiledRules, kind: Kind, facts: Facts) -> Collection[str]:
+        reads = self._reads.get(kind)
+        if reads is None:
+            return BUILTIN.holding(rules, kind, facts)
+        key = (kind, tuple(map(facts.get, reads)))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = BUILTIN.holding(rules, kind, facts)
+        return found
+
+
+def _read_by(conditions: Iterable[Cond]) -> tuple[str, ...]:
+    return tuple(sorted(set().union(*(fields_of(c) for c in conditions))))
+
+
+def _small_codes(values: list[int], n_categories: int) -> np.ndarray:
+    """Codes in the smallest integer type pandas keeps for that many categories (no copy)."""
+    import numpy as np
+
+    dtype = np.int8 if n_categories < 127 else np.int16 if n_categories < 32_767 else np.int32
+    return np.array(values, dtype=dtype)
+
+
 def _coded_results(
     n: int,
     columns: Mapping[str, Any],
     compiled: CompiledRules,
     profile: Municipality | None,
 ) -> _Coded:
-    """Triage ``n`` rows given as field name -> column; the heart of ``triage_frame``."""
+    """Triage ``n`` rows given as field name -> column; the heart of ``triage_frame``.
+
+    Per column: codes over its distinct cells (``factorize``; a categorical's own codes), each
+    distinct cell read and validated once, then one gather of its class weight into the group
+    key (mixed radix over the value classes of ``result_fields``). Each distinct key is
+    answered once by the engine's ``outcome`` (what the decision table holds); the results go
+    back to the rows by one gather per result column. Memory: a few bytes per row and column,
+    never a Python object per cell.
+    """
     import numpy as np
 
-    field_codes: dict[str, np.ndarray] = {}
-    problems: dict[str, list[str]] = {}
-    bad = np.zeros(n, dtype=bool)
-    for name in FIELDS:
-        if name in columns:
-            codes, found = _field_codes(columns[name], name)
-            field_codes[name] = codes
-            if found:
-                problems[name] = found
-                bad |= codes <= -2
-
-    # One group key over the fields a result depends on: mixed radix over value classes.
-    key = np.zeros(n, dtype=np.int64)
     radices: list[tuple[str, int, int, list[Scalar | None]]] = []
+    class_tables: dict[str, tuple[np.ndarray, int]] = {}
     stride = 1
     for name in compiled.memo_fields:
         class_of, representatives = _value_classes(compiled, name)
         radix = len(representatives)
         radices.append((name, stride, radix, representatives))
-        if name in field_codes and radix > 1:
-            # code -1 (unknown) and -2.. (bad: masked later) both index the absent class
-            digits = class_of[np.maximum(field_codes[name], -1) + 1].astype(np.int64)
-            key += digits * stride if stride > 1 else digits
-        elif radix > 1:
-            key += int(class_of[0]) * stride
+        if radix > 1:
+            class_tables[name] = (class_of, stride)
         stride *= radix
+    key_type = np.int32 if stride < 1 << 31 else np.int64
+    key = np.zeros(n, dtype=key_type)
+    base = 0
+    problems: dict[str, list[str]] = {}
+    problem_cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (codes, positions)
+    bad = np.zeros(n, dtype=bool)
+    for name in FIELDS:
+        if name not in columns:
+            if name in class_tables:
+                class_of, step = class_tables[name]
+                base += int(class_of[0]) * step
+            continue
+        codes, uniques = _factorized(columns[name])
+        positions, found = _positions(name, uniques)
+        if found:
+            problems[name] = found
+            problem_cells[name] = (codes, positions)
+            bad |= (positions <= -2)[codes]
+        if name in class_tables:
+            class_of, step = class_tables[name]
+            # unknown (-1) and bad (-2..: masked below) both take the absent class
+            weights = (class_of[np.maximum(positions, -1) + 1] * step).astype(key_type)
+            np.add(key, weights[codes], out=key)
+        del codes
+    if base:
+        np.add(key, base, out=key)
     inverse: np.ndarray
     if stride <= 1 << 24:  # a lookup table: linear time, no sort
         seen = np.zeros(stride, dtype=bool)
@@ -218,19 +292,27 @@ def _coded_results(
         inverse = lookup[key]
     else:
         keys, inverse = np.unique(key, return_inverse=True)
+    del key
 
-    # triage() once per distinct key; its results are the results.
+    # Each distinct key answered once, by the engine's outcome on one representative
+    # assessment: the decision and warning codes triage() gives (the table holds the same).
+    offers = offers_of(profile)
+    matcher = _MatchMemo(compiled)
+    # validated facts are the given answers (flat names) plus the defaults of absent ones
+    defaults, _ = validate_mapping({})
     strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
     for k in keys.tolist():
-        facts: dict[str, Scalar | None] = {}
+        facts = dict(defaults)
         for name, step, radix, representatives in radices:
-            facts[name] = representatives[(k // step) % radix]
-        rec = triage(to_assessment(facts), rules=compiled, municipality=profile)
-        strings["method"].append(rec.method)
-        strings["possible_methods"].append(SEPARATOR.join(rec.possible_methods))
-        strings["missing"].append(SEPARATOR.join(rec.missing))
-        strings["warning_codes"].append(SEPARATOR.join(rec.warning_codes))
-        strings["reason_ids"].append(SEPARATOR.join(rec.reason_ids))
+            value = representatives[(k // step) % radix]
+            if value is not None:
+                facts[name] = value
+        decision, codes_raised = outcome(compiled, facts, offers, matcher)
+        strings["method"].append(decision.method)
+        strings["possible_methods"].append(SEPARATOR.join(decision.possible_methods))
+        strings["missing"].append(SEPARATOR.join(decision.missing))
+        strings["warning_codes"].append(SEPARATOR.join(codes_raised))
+        strings["reason_ids"].append(SEPARATOR.join(decision.reason_ids))
 
     out_codes: dict[str, np.ndarray] = {}
     categories: dict[str, list[str]] = {}
@@ -238,7 +320,7 @@ def _coded_results(
     for column, values in strings.items():
         cats = list(METHODS) if column == "method" else sorted({v for v in values if v is not None})
         position = {c: i for i, c in enumerate(cats)}
-        per_key = np.array([-1 if v is None else position[v] for v in values], dtype=np.int32)
+        per_key = _small_codes([-1 if v is None else position[v] for v in values], len(cats))
         row_codes = per_key[inverse]
         if has_bad:
             row_codes[bad] = -1
@@ -251,8 +333,14 @@ def _coded_results(
     if has_bad:
         rows = np.flatnonzero(bad)
         names = list(problems)
-        # valid and unknown cells (codes >= -1) all read as -1: only the problems matter
-        matrix = np.stack([np.minimum(field_codes[name][rows], -1) for name in names], axis=1)
+        # valid and unknown cells (positions >= -1) all read as -1: only the problems matter
+        matrix = np.stack(
+            [
+                np.minimum(positions[codes[rows]], -1)
+                for codes, positions in (problem_cells[name] for name in names)
+            ],
+            axis=1,
+        )
         combos, which = np.unique(matrix, axis=0, return_inverse=True)
         for combo in combos.tolist():
             messages.append(
