@@ -3,13 +3,17 @@
 A result depends only on the answers the rules read (``CompiledRules.result_fields``) and on
 the municipality's offers. ``triage_frame`` reads every field column as small integer codes
 over its distinct cells (one ``factorize`` per column; a categorical's own codes), reads and
-validates each distinct cell once, gathers each row's value class into one group key (mixed
-radix over the classes the rules distinguish: 6,144 for the shipped rules), answers each
-distinct key once with the engine's ``outcome`` (the decision and warning codes the decision
-table holds and ``triage()`` returns) and gathers the answers back to the rows with numpy. No
-Python object is made per cell, so string, categorical and object columns cost about the same
-as a numpy implementation of the rules over the decoded columns (``benchmarks/bench_frame.py``).
-The tests check the two paths agree row for row, on the enumerated domain and random cohorts.
+validates each distinct cell once, and gathers each row's value class per field. The decision
+is one key per row over the classes of the fields the criteria read, each distinct key decided
+once by the engine's matcher; the warnings, as in the decision table (``_table``), group by
+group (``_enumerate.warning_groups``: no group reads another group's fields), one key per row
+over the decision and the group's own fields, each distinct key matched once; each row's
+warnings are the groups' lists merged into file order once per distinct combination. So the
+work per key stays small however many answers the warnings read (rule set 1.2: 4,718,592
+class tuples, but a few hundred keys per group). No Python object is made per cell, so string,
+categorical and object columns cost about the same as a numpy implementation of the rules
+over the decoded columns (``benchmarks/bench_frame.py``). The tests check the two paths agree
+row for row, on the enumerated domain and random cohorts.
 
 The result columns (``_cells.RESULT_COLUMNS``) are pandas categoricals (polars: Categorical),
 so a million rows cost a million small integers, not a million Python lists.
@@ -24,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 from .._api import default_rules, offers_of
 from .._compile import CompiledRules, Cond, fields_of
 from .._domain import CORE_FIELDS, FIELDS, METHODS, Scalar
-from .._engine import BUILTIN, outcome
-from .._enumerate import tests_by_field
+from .._engine import BUILTIN, decide, warning_facts
+from .._enumerate import HIGHEST, tests_by_field, warning_groups
 from .._exceptions import AssessmentError
 from .._models import Municipality, validate_mapping
 from .._types import Facts, Kind
@@ -221,6 +225,45 @@ def _read_by(conditions: Iterable[Cond]) -> tuple[str, ...]:
     return tuple(sorted(set().union(*(fields_of(c) for c in conditions))))
 
 
+def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (sorted) and each row's position among them."""
+    import numpy as np
+
+    top = int(key.max()) + 1 if len(key) else 0
+    if top <= 1 << 24:  # a lookup table: linear time, no sort
+        seen = np.zeros(top, dtype=bool)
+        seen[key] = True
+        keys = np.flatnonzero(seen)
+        lookup = np.empty(top, dtype=np.int32)
+        lookup[keys] = np.arange(len(keys), dtype=np.int32)
+        return keys, lookup[key]
+    keys, inverse = np.unique(key, return_inverse=True)
+    return keys, inverse.reshape(-1)
+
+
+def _highest_classes(compiled: CompiledRules) -> tuple[np.ndarray, list[Scalar | None]]:
+    """The classes of ``highest_dimension`` (indexed by rating + 1, -1 = none given) and per
+    class its largest member (``None`` only for a class of no rating): set on one dimension
+    besides those the decision reads, it gives a highest rating in the class whatever they
+    hold (they hold no more than the class allows: their classes are cut where it changes)."""
+    import numpy as np
+
+    tests = tests_by_field(compiled, spread=False).get(HIGHEST, [])
+    signatures: dict[tuple[bool, ...], int] = {}
+    largest: list[Scalar | None] = []
+    scale: list[Scalar | None] = [None, *FIELDS["dimensions.housing"].values]
+    class_of = np.empty(len(scale), dtype=np.int64)
+    for i, value in enumerate(scale):
+        signature = tuple(value is not None and value in t.accepted for t in tests)
+        number = signatures.setdefault(signature, len(largest))
+        if number == len(largest):
+            largest.append(value)
+        elif value is not None:
+            largest[number] = value  # the scale is in order: the last member is the largest
+        class_of[i] = number
+    return class_of, largest
+
+
 def _small_codes(values: list[int], n_categories: int) -> np.ndarray:
     """Codes in the smallest integer type pandas keeps for that many categories (no copy)."""
     import numpy as np
@@ -237,36 +280,21 @@ def _coded_results(
 ) -> _Coded:
     """Triage ``n`` rows given as field name -> column; the heart of ``triage_frame``.
 
-    Per column: codes over its distinct cells (``factorize``; a categorical's own codes), each
-    distinct cell read and validated once, then one gather of its class weight into the group
-    key (mixed radix over the value classes of ``result_fields``). Each distinct key is
-    answered once by the engine's ``outcome`` (what the decision table holds); the results go
-    back to the rows by one gather per result column. Memory: a few bytes per row and column,
-    never a Python object per cell.
+    See the module docstring. Memory: a few bytes per row and field, never a Python object
+    per cell.
     """
     import numpy as np
 
-    radices: list[tuple[str, int, int, list[Scalar | None]]] = []
-    class_tables: dict[str, tuple[np.ndarray, int]] = {}
-    stride = 1
-    for name in compiled.memo_fields:
-        class_of, representatives = _value_classes(compiled, name)
-        radix = len(representatives)
-        radices.append((name, stride, radix, representatives))
-        if radix > 1:
-            class_tables[name] = (class_of, stride)
-        stride *= radix
-    key_type = np.int32 if stride < 1 << 31 else np.int64
-    key = np.zeros(n, dtype=key_type)
-    base = 0
+    # Per field the rules read: each row's value class (int16), from one gather per column.
+    found_classes = {name: _value_classes(compiled, name) for name in compiled.result_fields}
+    row_class: dict[str, np.ndarray] = {}
+    ratings: dict[str, np.ndarray] = {}  # life dimensions: each row's rating, -1 = none
     problems: dict[str, list[str]] = {}
     problem_cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (codes, positions)
     bad = np.zeros(n, dtype=bool)
+    reads_highest = HIGHEST in compiled.warning_fields
     for name in FIELDS:
         if name not in columns:
-            if name in class_tables:
-                class_of, step = class_tables[name]
-                base += int(class_of[0]) * step
             continue
         codes, uniques = _factorized(columns[name])
         positions, found = _positions(name, uniques)
@@ -274,54 +302,144 @@ def _coded_results(
             problems[name] = found
             problem_cells[name] = (codes, positions)
             bad |= (positions <= -2)[codes]
-        if name in class_tables:
-            class_of, step = class_tables[name]
-            # unknown (-1) and bad (-2..: masked below) both take the absent class
-            weights = (class_of[np.maximum(positions, -1) + 1] * step).astype(key_type)
-            np.add(key, weights[codes], out=key)
+        at = np.maximum(positions, -1) + 1  # unknown (-1) and bad (-2..: masked) read as absent
+        if name in found_classes:
+            row_class[name] = found_classes[name][0].astype(np.int16)[at][codes]
+        if reads_highest and name.startswith("dimensions."):
+            scale = np.array([-1, *FIELDS[name].values], dtype=np.int8)
+            ratings[name] = scale[at][codes]
         del codes
-    if base:
-        np.add(key, base, out=key)
-    inverse: np.ndarray
-    if stride <= 1 << 24:  # a lookup table: linear time, no sort
-        seen = np.zeros(stride, dtype=bool)
-        seen[key] = True
-        keys = np.flatnonzero(seen)
-        lookup = np.empty(stride, dtype=np.int32)
-        lookup[keys] = np.arange(len(keys), dtype=np.int32)
-        inverse = lookup[key]
-    else:
-        keys, inverse = np.unique(key, return_inverse=True)
-    del key
 
-    # Each distinct key answered once, by the engine's outcome on one representative
-    # assessment: the decision and warning codes triage() gives (the table holds the same).
-    offers = offers_of(profile)
-    matcher = _MatchMemo(compiled)
-    # validated facts are the given answers (flat names) plus the defaults of absent ones
-    defaults, _ = validate_mapping({})
-    strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
-    for k in keys.tolist():
+    def digits(names: list[str]) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
+        """One mixed-radix key per row over ``names``' classes, and its radices."""
+        key = np.zeros(n, dtype=np.int64)
+        radices = []
+        stride = 1
+        for name in names:
+            class_of, representatives = found_classes[name]
+            radix = len(representatives)
+            if radix > 1:
+                here = row_class.get(name)
+                if here is None:
+                    key += int(class_of[0]) * stride
+                else:
+                    key += here.astype(np.int64) * stride
+                radices.append((name, stride, radix))
+                stride *= radix
+        return key, radices
+
+    def facts_of(k: int, radices: list[tuple[str, int, int]]) -> dict[str, Scalar]:
         facts = dict(defaults)
-        for name, step, radix, representatives in radices:
-            value = representatives[(k // step) % radix]
+        for name, stride, radix in radices:
+            value = found_classes[name][1][(k // stride) % radix]
             if value is not None:
                 facts[name] = value
-        decision, codes_raised = outcome(compiled, facts, offers, matcher)
+        return facts
+
+    # validated facts are the given answers (flat names) plus the defaults of absent ones
+    defaults, _ = validate_mapping({})
+    offers = offers_of(profile)
+    matcher = _MatchMemo(compiled)
+
+    # The decision: one key per row over the classes of the fields the criteria read.
+    decision_names = [f for f in compiled.result_fields if f in set(compiled.decision_fields)]
+    d_key, d_radices = digits(decision_names)
+    d_span = 1
+    for _, _, radix in d_radices:
+        d_span *= radix
+    d_keys, d_inverse = _distinct(d_key)
+    decisions = {k: decide(compiled, facts_of(k, d_radices), matcher) for k in d_keys.tolist()}
+    strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
+    for k in d_keys.tolist():
+        decision = decisions[k]
         strings["method"].append(decision.method)
         strings["possible_methods"].append(SEPARATOR.join(decision.possible_methods))
         strings["missing"].append(SEPARATOR.join(decision.missing))
-        strings["warning_codes"].append(SEPARATOR.join(codes_raised))
         strings["reason_ids"].append(SEPARATOR.join(decision.reason_ids))
+
+    # The warnings, group by group (``warning_groups``: no group reads another's fields): one
+    # key per row over the decision and the group's own fields; each distinct key matched once.
+    highest = _highest_classes(compiled) if reads_highest else None
+    spare = next(
+        (f for f in FIELDS if f.startswith("dimensions.") and f not in decision_names), None
+    )
+    counts = {f: len(found_classes[f][1]) for f in found_classes}
+    if highest is not None:
+        counts[HIGHEST] = len(highest[1])
+    rank = {w.code: i for i, w in enumerate(compiled.warnings)}
+    entries: list[list[tuple[str, ...]]] = []  # per group: its distinct lists of codes
+    entry_rows: list[np.ndarray] = []  # per group: each row's list number
+    for codes_in, own in warning_groups(compiled, counts) or [(frozenset[str](), ())]:
+        g_key, g_radices = digits([f for f in own if f != HIGHEST])
+        g_span = 1
+        for _, _, radix in g_radices:
+            g_span *= radix
+        key = d_key + d_span * g_key
+        if HIGHEST in own and highest is not None:
+            top = np.full(n, -1, dtype=np.int8)
+            for rating in ratings.values():
+                np.maximum(top, rating, out=top)
+            key += d_span * g_span * highest[0][top.astype(np.int16) + 1]
+        g_keys, g_inverse = _distinct(key)
+        lists: dict[tuple[str, ...], int] = {}
+        numbers: list[int] = []
+        for k in g_keys.tolist():
+            facts = facts_of(k % d_span, d_radices)
+            facts.update(
+                {
+                    f: v
+                    for f, v in facts_of((k // d_span) % g_span, g_radices).items()
+                    if f not in defaults or v != defaults[f]
+                }
+            )
+            if HIGHEST in own and highest is not None and spare is not None:
+                value = highest[1][k // (d_span * g_span)]
+                if value is not None:
+                    facts[spare] = value
+            decision = decisions[k % d_span]
+            full = warning_facts(
+                facts,
+                decision.method,
+                offers,
+                decision.possible_methods[0],
+                decision.missing,
+                decision.possible_methods,
+            )
+            raised = tuple(
+                w.code for w in compiled.warnings if w.code in codes_in and w.predicate(full)
+            )
+            numbers.append(lists.setdefault(raised, len(lists)))
+        entries.append(list(lists))
+        entry_rows.append(np.array(numbers, dtype=np.int32)[g_inverse])
+        del key
+
+    # Each row's warnings: the groups' lists, merged into file order once per combination.
+    combo = np.zeros(n, dtype=np.int64)
+    stride = 1
+    for group_lists, rows in zip(entries, entry_rows, strict=True):
+        combo += rows.astype(np.int64) * stride
+        stride *= max(len(group_lists), 1)
+    c_keys, c_inverse = _distinct(combo)
+    warning_strings: list[str | None] = []
+    for k in c_keys.tolist():
+        merged: list[str] = []
+        rest = k
+        for group_lists in entries:
+            width = max(len(group_lists), 1)
+            if group_lists:
+                merged += group_lists[rest % width]
+            rest //= width
+        warning_strings.append(SEPARATOR.join(sorted(merged, key=rank.__getitem__)))
 
     out_codes: dict[str, np.ndarray] = {}
     categories: dict[str, list[str]] = {}
     has_bad = bool(bad.any())
+    strings["warning_codes"] = warning_strings
     for column, values in strings.items():
         cats = list(METHODS) if column == "method" else sorted({v for v in values if v is not None})
         position = {c: i for i, c in enumerate(cats)}
         per_key = _small_codes([-1 if v is None else position[v] for v in values], len(cats))
-        row_codes = per_key[inverse]
+        row_codes = per_key[c_inverse if column == "warning_codes" else d_inverse]
         if has_bad:
             row_codes[bad] = -1
         out_codes[column] = row_codes
