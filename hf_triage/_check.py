@@ -544,7 +544,9 @@ class _Checker:
                 if reads & {"method_offered", "possible_method_offered"}
                 else (None,)
             )
-            for method, least, missing, possible, values, decided in projected:
+            # in a fixed order: the search stops at the first case that raises the warning,
+            # so the number of cases examined must not depend on the hash seed
+            for method, least, missing, possible, values, decided in sorted(projected, key=repr):
                 base: dict[str, Scalar] = {"support_duration": "unknown"}
                 base.update(
                     {

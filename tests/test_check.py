@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -217,3 +218,29 @@ def test_deleting_a_criterion_block_shows_a_gap(tmp_path: Path) -> None:
     gaps = [f for f in report.findings if f.kind == "gap"]
     assert gaps and all(f.example and f.example["service_use"] == "partial" for f in gaps)
     assert "Gap detected" in render_report(report, "en")
+
+
+@pytest.mark.slow  # two fresh processes
+def test_the_report_is_the_same_whatever_the_hash_seed() -> None:
+    """Deterministic results: the cases examined (shown by `rules check`) and the findings do
+    not depend on the order Python iterates a set in."""
+    import subprocess
+    import sys
+
+    script = (
+        "from hf_triage import default_rules\n"
+        "from hf_triage._check import check_rules\n"
+        "r = check_rules(default_rules())\n"
+        "print(r.assessments_examined, sorted(f.text('en') for f in r.findings))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1, outputs
