@@ -55,10 +55,16 @@ def recommendation_rich(rec: Recommendation) -> RenderableType:
         title = Text.assemble((f"{t['title']}: ", "bold"), (t["undecided"], "bold yellow"))
         lines.append(Text(f"{t['possible']}: {', '.join(rec.possible_methods)}"))
         lines.append(Text(f"{t['missing']}: {', '.join(missing_labels(rec))}", style="yellow"))
-    if rec.warnings:
-        lines.append(Text(f"\n{t['warnings']}", style="bold red"))
-        for w in rec.warnings:
-            lines.append(Text(f"  ! [{w.code}] {w.text} ({w.source})", style="red"))
+    # warnings to act on first, then the reminders (level "info"), each in file order
+    for level, heading, mark, style in (
+        ("warning", t["warnings"], "!", "red"),
+        ("info", t["info"], "i", "cyan"),
+    ):
+        shown = [w for w in rec.warnings if w.level == level]
+        if shown:
+            lines.append(Text(f"\n{heading}", style=f"bold {style}"))
+            for w in shown:
+                lines.append(Text(f"  {mark} [{w.code}] {w.text} ({w.source})", style=style))
     if rec.reasons:
         lines.append(Text(f"\n{t['reasons']}", style="bold"))
         for r in rec.reasons:

@@ -364,3 +364,23 @@ def test_the_services_lang_check_is_the_catalogues() -> None:
         (problem,) = _parse.lang_problems(bad, ("lang",))
         assert problem.detail.endswith("is not supported; allowed: da, en")
         assert problem.allowed == ["da", "en"]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_screens_show_warnings_to_act_on_before_the_reminders(lang: str) -> None:
+    """A warning's level decides where it is shown: "warning" under the warnings heading,
+    "info" after it under its own heading, in the terminal and in the notebook alike."""
+    rec = triage(
+        {"complexity": "moderate", "service_use": "minimal", "housing_plan": False},
+        lang=lang,
+    )
+    levels = {w.code: w.level for w in rec.warnings}
+    assert levels["housing-plan-missing"] == "warning"
+    assert levels["consent-not-recorded"] == "info"
+    heading_warn, heading_info = text("render.warnings", lang), text("render.info", lang)
+    console = Console(file=StringIO(), width=200, color_system=None)
+    console.print(recommendation_rich(rec))
+    for screen in (console.file.getvalue(), recommendation_html(rec)):  # type: ignore[attr-defined]
+        assert screen.index(heading_warn) < screen.index("housing-plan-missing")
+        assert screen.index("housing-plan-missing") < screen.index(heading_info)
+        assert screen.index(heading_info) < screen.index("consent-not-recorded")
