@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
+from hf_triage._domain import DIMENSIONS, FIELDS
 from hf_triage._texts import Labels, catalogue
 
 __all__ = ["ANSWER_ORDER", "LABELS", "QUESTIONS", "Question", "ValueText", "question_for"]
@@ -48,20 +49,9 @@ class Question:
     values: dict[str, ValueText]
 
 
-_BOOL = ("true", "false")
+_BOOL = ("true", "false")  # yes first, as a form asks
 # KL's Fælles Faglige Begreber / VUM 2.0 (outside the seeds, see DOMAIN.md): page.scale.<n>
-_SCALE = ("0", "1", "2", "3", "4")
 # 003 §5.1's eight dimensions, in its order: page.question.dimensions.<name>
-_DIMENSIONS = (
-    "housing",
-    "mental_health",
-    "physical_health",
-    "finances",
-    "daily_activities",
-    "network",
-    "substance_use",
-    "education_employment",
-)
 _DIMENSION_SOURCE = "003 kap. 5; skala: KL's Fælles Faglige Begreber (VUM 2.0)"
 
 # The methods are answered by their names; the meaning is the name written out (the same in
@@ -73,46 +63,36 @@ _METHOD_VALUES = {
         "ACT", "ACT", "Assertive Community Treatment", "Assertive Community Treatment"
     ),
 }
-_METHODS = tuple(_METHOD_VALUES)
+
+
+def _answers(name: str) -> tuple[str, ...]:
+    """The answers a question offers, as form values, in the domain's order ("other" last;
+    yes before no): a value the domain gains is offered at once."""
+    values = FIELDS[name].values
+    if all(isinstance(v, bool) for v in values):
+        return _BOOL
+    return tuple(sorted((str(v) for v in values), key=lambda v: v == "other"))
+
 
 #: each question: its source and the answers it offers, in order (the words: texts.yaml)
 _ASKED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "urgency": (
-        "003 §4.1; 000 «3 Systematisk opsporing og visitation»",
-        ("routine", "soon", "acute"),
-    ),
-    "service_use": (
-        "000 «Målgruppen for Housing First»; 003 §3.2",
-        ("significant", "partial", "minimal"),
-    ),
-    "complexity": ("000 «Målgruppen for Housing First»", ("mild", "moderate", "severe")),
-    "support_duration": (
-        "000 «1 Målgruppen for CTI»",
-        ("unknown", "transitional", "long_term"),
-    ),
-    "situation": (
-        "000 «1 Målgruppen for CTI»; 003 §3.2",
-        (
-            "shelter_exit",
-            "hospital_discharge",
-            "treatment_discharge",
-            "prison_release",
-            "temporary_stay",
-            "street",
-            "eviction_risk",
-            "leaving_care",
-            "other",
-        ),
-    ),
-    "negative_service_experiences": ("000 «3 Målgruppen for ACT»", _BOOL),
-    "consent": ("003 §4.1", _BOOL),
-    "housing_ready": ("000 Gode råd #3", _BOOL),
-    "proposed_method": ("000 «1 Indsatsvifte»", _METHODS),
-    "current_method": ("000 «1 Målgruppen for CTI»; 003 §3.4.2", _METHODS),
-    "housing_plan": ("003 §4.1", _BOOL),
-    "previous_evictions": ("003 §4.1, §2.2", _BOOL),
-    "action_plan_offered": ("003 §4.1", _BOOL),
-    **{f"dimensions.{d}": (_DIMENSION_SOURCE, _SCALE) for d in _DIMENSIONS},
+    name: (source, _answers(name))
+    for name, source in {
+        "urgency": "003 §4.1; 000 «3 Systematisk opsporing og visitation»",
+        "service_use": "000 «Målgruppen for Housing First»; 003 §3.2",
+        "complexity": "000 «Målgruppen for Housing First»",
+        "support_duration": "000 «1 Målgruppen for CTI»",
+        "situation": "000 «1 Målgruppen for CTI»; 003 §3.2",
+        "negative_service_experiences": "000 «3 Målgruppen for ACT»",
+        "consent": "003 §4.1",
+        "housing_ready": "000 Gode råd #3",
+        "proposed_method": "000 «1 Indsatsvifte»",
+        "current_method": "000 «1 Målgruppen for CTI»; 003 §3.4.2",
+        "housing_plan": "003 §4.1",
+        "previous_evictions": "003 §4.1, §2.2",
+        "action_plan_offered": "003 §4.1",
+        **{f"dimensions.{d}": _DIMENSION_SOURCE for d in DIMENSIONS},
+    }.items()
 }
 
 
@@ -182,7 +162,7 @@ ANSWER_ORDER: tuple[str, ...] = (
     "support_duration",
     "situation",
     "negative_service_experiences",
-    *(f"dimensions.{d}" for d in _DIMENSIONS),
+    *(f"dimensions.{d}" for d in DIMENSIONS),
     "consent",
     "housing_plan",
     "action_plan_offered",
