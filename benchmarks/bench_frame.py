@@ -9,7 +9,7 @@ columns, at 1,000,000 and 10,000,000 rows, with peak memory, for string, categor
 object-dtype columns.
 
 The input is what a CSV export gives (``bench_batch.py``'s frame): one column per assessment
-field (17), blank cells (``""``) for unknown answers, about one answer in six blank, values
+field (21), blank cells (``""``) for unknown answers, about one answer in six blank, values
 drawn with a fixed seed, plus an integer ``citizen_id`` column; a portfolio (CTI, ICM) given.
 It is written once to a Parquet file in a temporary directory; every measurement is a fresh
 subprocess that reads it, converts the columns to the dtype measured (``str``: pandas' default
@@ -24,14 +24,17 @@ expressions, as ``reference.py`` writes them as ``if`` statements: every field c
 to small integer codes with ``pandas.factorize`` (``cat.codes`` for a categorical) and a
 lookup table over the distinct cells, invalid cells flagged (as ``triage_frame`` must), then
 the method (partial assessments: min and max over the completions of the unknown core
-answers) and the 8 warnings as a bit mask. It returns two arrays (method code, warning bits);
+answers) and the 22 warnings of rule set 1.2 as a bit mask (derived fields as the rules
+derive them: the highest given dimension, whether a possible method is offered, which unknown
+core answer would decide). It returns two arrays (method code, warning bits);
 ``triage_frame`` returns the frame with six categorical result columns (method,
 possible_methods, missing, warning_codes, reason_ids, error). "kernel" is the array
 expressions alone, on already decoded columns.
 
 Before any ratio, a check subprocess runs both on the 1,000,000-row file (string columns) and
 requires every row's method and warning codes to agree; the numpy implementation is also
-checked against ``reference_triage`` on the first 20,000 rows.
+checked against ``reference_triage`` on the first 20,000 rows, with the portfolio measured and
+with three portfolios without ICM (only those reach ``possible-methods-not-offered``).
 """
 
 from __future__ import annotations
@@ -57,11 +60,36 @@ WARNINGS = (
     "start-support-now",
     "housing-readiness-not-a-criterion",
     "cti-duration-unassessed",
+    "beyond-typical-cti",
     "below-assessed-need",
     "above-assessed-need",
     "method-not-offered",
+    "possible-methods-not-offered",
     "consent-missing",
+    "consent-not-recorded",
     "inconsistent-answers",
+    "act-traits-present",
+    "consider-section-85",
+    "revisit-to-more-intensive",
+    "step-down-when-stable",
+    "housing-plan-missing",
+    "earlier-eviction-not-exclusion",
+    "offer-action-plan",
+    "cti-transition-unclear",
+    "find-out-service-use",
+    "find-out-complexity",
+    "find-out-nine-months",
+)
+#: the eight life dimensions (``highest_dimension`` is their maximum over the given ones)
+DIMENSIONS = (
+    "dimensions.housing",
+    "dimensions.mental_health",
+    "dimensions.physical_health",
+    "dimensions.finances",
+    "dimensions.daily_activities",
+    "dimensions.network",
+    "dimensions.substance_use",
+    "dimensions.education_employment",
 )
 
 
@@ -171,9 +199,11 @@ def decode(series: Any, name: str) -> tuple[Any, Any]:
 def kernel(cols: dict[str, Any], offers: tuple[str, ...]) -> tuple[Any, Any]:
     """Method codes (-1 undecided) and warning bits, over decoded columns (reference.py).
 
-    reference._method per known service use, with its least and most intensive outcome over
-    the completions of an unknown complexity; an unknown service use takes the least of
-    ``significant`` (always <= ICM) and the most of ``minimal`` (always >= ICM).
+    ``reference._method`` per known service use, with its least (``lo``) and most (``hi``)
+    intensive outcome over the completions of an unknown complexity; an unknown service use
+    takes the least of ``significant`` (always <= ICM) and the most of ``minimal`` (always
+    >= ICM). The methods still possible are every method from ``lo`` to ``hi`` (an unknown
+    service use keeps ICM through ``partial``), so the portfolio test is a range test.
     """
     import numpy as np
 
@@ -182,36 +212,87 @@ def kernel(cols: dict[str, Any], offers: tuple[str, ...]) -> tuple[Any, Any]:
     dur = cols["support_duration"]  # 0 = unknown (absent reads as unknown too)
     mh3 = cols["dimensions.mental_health"] >= 3
     sub3 = cols["dimensions.substance_use"] >= 3
+    long_term = dur == 2
     severe = cx == 2
-    may_be_severe = severe | (cx == -1)
-    either = mh3 | sub3 | (dur == 2)
+    cx_unknown = cx == -1
+    may_be_severe = severe | cx_unknown
+    su_unknown = su == -1
     both = mh3 & sub3
+    either = mh3 | sub3
     one, two = np.int8(1), np.int8(2)
-    significant_lo = (severe | either).view(np.int8)  # ICM (1) or CTI (0)
-    significant_hi = (may_be_severe | either).view(np.int8)
-    minimal_lo = np.where(severe | both, two, one)  # ACT (2) or ICM (1)
+    # significant: ICM when severe or long-term, else CTI (1.2: a severe dimension only warns)
+    significant_lo = (severe | long_term).view(np.int8)
+    significant_hi = (may_be_severe | long_term).view(np.int8)
+    # minimal: ACT when severe or both mental health and substance use at 3-4, else ICM
+    minimal_lo = np.where(severe | both, two, one)
     minimal_hi = np.where(may_be_severe | both, two, one)
     lo = np.where(su == 2, minimal_lo, np.where(su == 1, one, significant_lo))
-    hi = np.where((su == 2) | (su == -1), minimal_hi, np.where(su == 1, one, significant_hi))
+    hi = np.where((su == 2) | su_unknown, minimal_hi, np.where(su == 1, one, significant_hi))
     method = np.where(lo == hi, lo, np.int8(-1))
-    decided = method >= 0
+    decided = lo == hi
+    undecided = ~decided
+    is_cti = method == 0
+    is_icm = method == 1
     prop = cols["proposed_method"]
+    current = cols["current_method"]
     offered = np.zeros(4, dtype=bool)  # index method + 1; undecided (-1) is never flagged
     for m in offers:
         offered[METHODS.index(m) + 1] = True
-    conditions = (
-        cols["urgency"] == 2,
-        cols["housing_ready"] != -1,
-        (method == 0) & (dur <= 0),
-        (prop != -1) & (prop < lo),
-        decided & (prop > method),
-        decided & ~offered[method + 1],
-        cols["consent"] == 0,
-        (severe & (su == 0)) | ((cx == 0) & (su == 2)),
+    # no method from lo to hi offered, per (lo, hi): 3 x 3 lookup
+    none_offered = np.array(
+        [[not offered[1 + a : 2 + b].any() for b in range(3)] for a in range(3)], dtype=bool
+    ).ravel()
+    # highest given dimension rating (-1: none given), for inconsistent-answers
+    highest = cols[DIMENSIONS[0]]
+    for name in DIMENSIONS[1:]:
+        highest = np.maximum(highest, cols[name])
+    # which unknown core answer would decide (reference.py's ``missing``): complexity varies
+    # the method under significant unless long-term, under minimal unless both dimensions
+    # are 3-4; service use varies it unless complexity is known and not severe, long-term,
+    # and not both dimensions 3-4
+    cx_varies = np.where(
+        su_unknown,
+        ~long_term | ~both,
+        np.where(su == 0, ~long_term, (su == 2) & ~both),
     )
-    bits = np.zeros(cx.shape, dtype=np.uint8)
+    su_varies = cx_unknown | severe | ~long_term | both
+    situation = cols["situation"]
+    # 5 street, 6 eviction_risk, 7 other, -1 not given: no critical transition named
+    no_transition = (situation == -1) | ((situation >= 5) & (situation <= 7))
+    conditions = (
+        cols["urgency"] == 2,  # start-support-now
+        cols["housing_ready"] != -1,  # housing-readiness-not-a-criterion
+        is_cti & (dur <= 0),  # cti-duration-unassessed
+        (lo == 0) & either,  # beyond-typical-cti
+        (prop != -1) & (prop < lo),  # below-assessed-need
+        ((prop == 1) & is_cti & (dur > 0)) | ((prop == 2) & decided & (method <= 1)),
+        decided & ~offered[method + 1],  # method-not-offered
+        undecided & none_offered[lo * 3 + hi],  # possible-methods-not-offered
+        cols["consent"] == 0,  # consent-missing
+        cols["consent"] == -1,  # consent-not-recorded
+        (severe & (su == 0))  # inconsistent-answers
+        | ((cx == 0) & (su == 2))
+        | ((cx == 0) & either)
+        | (severe & (highest >= 0) & (highest <= 1)),
+        is_icm  # act-traits-present
+        & (su == 2)
+        & ((cx == 0) | (cx == 1))
+        & ((cols["negative_service_experiences"] == 1) | (cols["dimensions.network"] >= 3)),
+        is_icm & (cx == 0) & (su == 0) & long_term,  # consider-section-85
+        (current != -1) & (current < lo),  # revisit-to-more-intensive
+        (current != -1) & decided & (current > method),  # step-down-when-stable
+        cols["housing_plan"] == 0,  # housing-plan-missing
+        cols["previous_evictions"] == 1,  # earlier-eviction-not-exclusion
+        cols["action_plan_offered"] == 0,  # offer-action-plan
+        is_cti & no_transition,  # cti-transition-unclear
+        undecided & su_unknown & su_varies,  # find-out-service-use
+        undecided & cx_unknown & cx_varies,  # find-out-complexity
+        undecided & (lo == 0) & (dur <= 0),  # find-out-nine-months
+    )
+    assert len(conditions) == len(WARNINGS)
+    bits = np.zeros(cx.shape, dtype=np.uint32)
     for i, cond in enumerate(conditions):
-        bits |= cond.view(np.uint8) << np.uint8(i)
+        bits |= cond.view(np.uint8).astype(np.uint32) << np.uint32(i)
     return method, bits
 
 
@@ -273,6 +354,11 @@ def worker(path: Path, dtype: str, impl: str) -> dict[str, float]:
     return {"seconds": seconds, "before": before, "peak": peak - before}
 
 
+def _spell(bits: int) -> str:
+    """A warning bit mask as triage_frame's ``warning_codes`` cell (codes joined by ``;``)."""
+    return ";".join(w for i, w in enumerate(WARNINGS) if bits >> i & 1)
+
+
 def check(path: Path) -> str:
     """Both implementations agree row for row; numpy agrees with reference_triage."""
     import numpy as np
@@ -286,16 +372,24 @@ def check(path: Path) -> str:
     out = triage_frame(frame, municipality={"offers": list(OFFERS)})
     if bool(bad.any()) or bool(out["error"].notna().any()):
         return "the generated cohort has bad cells"
-    words = [";".join(w for i, w in enumerate(WARNINGS) if b >> i & 1) for b in range(256)]
     names = np.array([None, *METHODS], dtype=object)
     got_method = out["method"].astype(object).where(out["method"].notna(), None).to_numpy()
     if not (got_method == names[method.astype(np.int64) + 1]).all():
-        return "method differs"
+        r = int(np.flatnonzero(got_method != names[method.astype(np.int64) + 1])[0])
+        return f"method differs on row {r}: {got_method[r]} != {names[method[r] + 1]}"
+    # the bit masks that occur, each spelled once as triage_frame spells its codes
+    masks, inverse = np.unique(bits, return_inverse=True)
+    spelled = np.array([_spell(int(b)) for b in masks], dtype=object)
     got_codes = out["warning_codes"].astype(object).to_numpy()
-    if not (got_codes == np.array(words, dtype=object)[bits]).all():
-        return "warning codes differ"
+    want_codes = spelled[inverse.ravel()]
+    if not (got_codes == want_codes).all():
+        r = int(np.flatnonzero(got_codes != want_codes)[0])
+        return f"warning codes differ on row {r}: {got_codes[r]!r} != {want_codes[r]!r}"
+    # numpy against the hand-written rules, also for portfolios without ICM (ICM is always
+    # possible while undecided, so only these reach possible-methods-not-offered)
     rows = frame.head(20_000)
-    for r, row in enumerate(rows[list(FIELDS)].itertuples(index=False)):
+    assessments: list[dict[str, Any]] = []
+    for row in rows[list(FIELDS)].itertuples(index=False):
         a: dict[str, Any] = {}
         dims: dict[str, int] = {}
         for name, cell in zip(FIELDS, row, strict=True):
@@ -309,9 +403,15 @@ def check(path: Path) -> str:
                 a[name] = cell
         if dims:
             a["dimensions"] = dims
-        want_method, want_codes = reference_triage(a, frozenset(OFFERS))
-        if names[method[r] + 1] != want_method or words[bits[r]] != ";".join(want_codes):
-            return f"numpy and reference_triage differ on row {r}"
+        assessments.append(a)
+    for offers in (OFFERS, ("CTI",), ("ACT",), ("CTI", "ACT")):
+        method, bits, _ = numpy_triage(rows, offers)
+        for r, a in enumerate(assessments):
+            want_method, want_codes = reference_triage(a, frozenset(offers))
+            got = (names[method[r] + 1], _spell(int(bits[r])))
+            want = (want_method, ";".join(want_codes))
+            if got != want:
+                return f"numpy and reference_triage differ on row {r} ({offers}): {got} != {want}"
     return "ok"
 
 
@@ -382,7 +482,8 @@ def main() -> None:
             f"Python {platform.python_version()}, {platform.machine()} {platform.system()}, "
             f"pandas {pd.__version__}, numpy {np.__version__}; one core; median of "
             f"{args.repeat} fresh subprocesses per figure, interleaved; rows agree (1,000,000 "
-            "rows, method and warning codes)"
+            "rows, method and warning codes); load average at the start "
+            + "/".join(f"{x:.2f}" for x in os.getloadavg())
         )
         print()
         print(
@@ -424,6 +525,8 @@ def main() -> None:
                         f"| | {med('compare', 'peak'):,.0f} |",
                         flush=True,
                     )
+    print()
+    print("load average at the end " + "/".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
