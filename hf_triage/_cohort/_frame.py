@@ -21,7 +21,7 @@ so a million rows cost a million small integers, not a million Python lists.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from .._engine import BUILTIN, decide, warning_facts
 from .._enumerate import HIGHEST, tests_by_field, warning_groups
 from .._exceptions import AssessmentError
 from .._models import Municipality, validate_mapping
-from .._types import Facts, Kind
+from .._types import Decision, Facts, Kind
 from ._cells import RESULT_COLUMNS, SEPARATOR, VALUE_INDEX, column_problem, problem_of, read_cell
 from ._profile import as_municipality
 
@@ -225,6 +225,56 @@ def _read_by(conditions: Iterable[Cond]) -> tuple[str, ...]:
     return tuple(sorted(set().union(*(fields_of(c) for c in conditions))))
 
 
+def _warning_facts(
+    facts: dict[str, Scalar], decision: Decision, offers: frozenset[str] | None
+) -> dict[str, Scalar]:
+    return warning_facts(
+        facts,
+        decision.method,
+        offers,
+        decision.possible_methods[0],
+        decision.missing,
+        decision.possible_methods,
+    )
+
+
+def _contexts(
+    compiled: CompiledRules,
+    codes: frozenset[str],
+    own: tuple[str, ...],
+    d_keys: np.ndarray,
+    decisions: Mapping[int, Decision],
+    facts_of_d: Callable[[int], dict[str, Scalar]],
+    offers: frozenset[str] | None,
+) -> tuple[np.ndarray, list[int]]:
+    """Per distinct decision key (in ``d_keys`` order): the number of its context for a
+    warning group, and per context one decision key that has it.
+
+    A context is what the group's warnings read besides the group's own fields: decision
+    answers (a representative of their class passes the same tests) and derived facts.
+    """
+    import numpy as np
+
+    reads = set[str]().union(
+        *(
+            fields_of(w.condition).union(*(fields_of(v.condition) for v in w.variants))
+            for w in compiled.warnings
+            if w.code in codes
+        )
+    )
+    names = sorted(reads - set(own))
+    numbers: dict[tuple[Scalar | None, ...], int] = {}
+    first: list[int] = []
+    of = np.empty(len(d_keys), dtype=np.int64)
+    for j, k in enumerate(d_keys.tolist()):
+        full = _warning_facts(facts_of_d(k), decisions[k], offers)
+        number = numbers.setdefault(tuple(full.get(f) for f in names), len(numbers))
+        if number == len(first):
+            first.append(k)
+        of[j] = number
+    return of, first
+
+
 def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys (sorted) and each row's position among them."""
     import numpy as np
@@ -349,6 +399,10 @@ def _coded_results(
         d_span *= radix
     d_keys, d_inverse = _distinct(d_key)
     decisions = {k: decide(compiled, facts_of(k, d_radices), matcher) for k in d_keys.tolist()}
+
+    def facts_of_d(k: int) -> dict[str, Scalar]:
+        return facts_of(k, d_radices)
+
     strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
     for k in d_keys.tolist():
         decision = decisions[k]
@@ -374,37 +428,41 @@ def _coded_results(
         g_span = 1
         for _, _, radix in g_radices:
             g_span *= radix
-        key = d_key + d_span * g_key
+        if HIGHEST in own:
+            # the highest rating is reached through the decision's own dimensions too: keep
+            # the whole decision key (its dimensions are cut where the highest rating changes)
+            base, base_span, base_rep = d_key, d_span, None
+        else:
+            # the group's context: what its warnings read besides its own fields (decision
+            # answers and derived facts), so decisions that look alike to them share keys
+            base_of, base_rep = _contexts(
+                compiled, codes_in, own, d_keys, decisions, facts_of_d, offers
+            )
+            base, base_span = base_of[d_inverse], len(base_rep)
+        key = base + base_span * g_key
         if HIGHEST in own and highest is not None:
             top = np.full(n, -1, dtype=np.int8)
             for rating in ratings.values():
                 np.maximum(top, rating, out=top)
-            key += d_span * g_span * highest[0][top.astype(np.int16) + 1]
+            key += base_span * g_span * highest[0][top.astype(np.int16) + 1]
         g_keys, g_inverse = _distinct(key)
         lists: dict[tuple[str, ...], int] = {}
         numbers: list[int] = []
         for k in g_keys.tolist():
-            facts = facts_of(k % d_span, d_radices)
+            d = k % base_span if base_rep is None else base_rep[k % base_span]
+            facts = facts_of_d(d)
             facts.update(
                 {
                     f: v
-                    for f, v in facts_of((k // d_span) % g_span, g_radices).items()
+                    for f, v in facts_of((k // base_span) % g_span, g_radices).items()
                     if f not in defaults or v != defaults[f]
                 }
             )
             if HIGHEST in own and highest is not None and spare is not None:
-                value = highest[1][k // (d_span * g_span)]
+                value = highest[1][k // (base_span * g_span)]
                 if value is not None:
                     facts[spare] = value
-            decision = decisions[k % d_span]
-            full = warning_facts(
-                facts,
-                decision.method,
-                offers,
-                decision.possible_methods[0],
-                decision.missing,
-                decision.possible_methods,
-            )
+            full = _warning_facts(facts, decisions[d], offers)
             raised = tuple(
                 w.code for w in compiled.warnings if w.code in codes_in and w.predicate(full)
             )

@@ -135,6 +135,18 @@ def test_frame_is_identical_to_triage_on_random_cohorts(seed: int) -> None:
         assert got(result) == expected(nested(row, text=True)), row
 
 
+@pytest.mark.slow  # random cohorts through both paths; CI runs it
+@pytest.mark.parametrize("offers", [[], ["ACT"], ["CTI", "ACT"]])
+def test_frame_is_identical_to_triage_under_other_portfolios(offers: list[str]) -> None:
+    """The warning groups' contexts hold the portfolio facts (method offered, a possible
+    method offered): portfolios without ICM raise the warnings that read them."""
+    municipality = {"offers": offers}
+    rows = random_rows(1500, 3, bad=0.01)
+    out = triage_frame(text_frame(rows), municipality=municipality)
+    for row, (_, result) in zip(rows, out.iterrows(), strict=True):
+        assert got(result) == expected(nested(row, text=True), municipality=municipality), row
+
+
 def test_frame_with_typed_columns_is_identical_to_triage() -> None:
     rows = random_rows(2000, 3, bad=0.01)
     frame = pd.DataFrame({name: [r.get(name) for r in rows] for name in FIELDS}, dtype=object)
