@@ -73,3 +73,17 @@ def test_every_signal_has_a_policy_case() -> None:
         for code in c.case.expect.signals
     }
     assert {s.code for s in load_rules(RULES).signals} <= named
+
+
+def test_review_courses_puts_an_invalid_record_s_error_in_its_place() -> None:
+    from hf_triage import review_courses
+
+    good = {"method": "ICM", "start_date": "2025-06-01", "last_contact": "2026-10-01"}
+    bad = {"method": "XYZ", "start_date": "2025-06-01"}
+    results = review_courses([good, bad, good], today=TODAY, lang="en")
+    assert len(results) == 3
+    first, error, last = results
+    assert not isinstance(first, CourseError) and not isinstance(last, CourseError)
+    assert first == last == review_course(good, today=TODAY, lang="en")
+    assert isinstance(error, CourseError)
+    assert "XYZ" in str(error)
