@@ -364,3 +364,12 @@ def test_the_services_lang_check_is_the_catalogues() -> None:
         (problem,) = _parse.lang_problems(bad, ("lang",))
         assert problem.detail.endswith("is not supported; allowed: da, en")
         assert problem.allowed == ["da", "en"]
+
+
+def test_a_label_table_is_a_mapping_over_the_languages() -> None:
+    from hf_triage._texts import Labels
+
+    labels = Labels("method")
+    assert list(labels) == list(LANGS)
+    assert len(labels) == len(LANGS)
+    assert dict(labels).keys() == set(LANGS)
