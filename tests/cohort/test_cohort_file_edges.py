@@ -103,3 +103,17 @@ def test_an_output_over_the_input_or_a_directory_is_refused(tmp_path: Path) -> N
     (tmp_path / "out.csv").mkdir()
     with pytest.raises(AssessmentError, match="is a directory"):
         triage_file(source, tmp_path / "out.csv")
+
+
+def test_a_csv_output_neutralises_formulas_in_mixed_json_columns_and_keeps_numbers(
+    tmp_path: Path,
+) -> None:
+    source = _write(
+        tmp_path / "m.jsonl",
+        '{"citizen_id": "a", "complexity": "mild", "note": 5, "mixed": 1}\n'
+        '{"citizen_id": "b", "complexity": "mild", "note": 6, "mixed": "=SUM(A1)"}\n',
+    )
+    target = tmp_path / "out.csv"
+    triage_file(source, target, keep=("citizen_id", "note", "mixed"))
+    rows = pd.read_csv(target, dtype=str).to_dict("records")
+    assert [(r["note"], r["mixed"]) for r in rows] == [("5", "1"), ("6", "'=SUM(A1)")]
