@@ -282,6 +282,9 @@ def _problem_text(error: Any, data: Any) -> str:
         return _describe_error(error)
     if error["type"] == "missing":
         return f"{case}missing key '{loc[-1]}': add it"
+    if len(loc) == 2 and error["type"] == "value_error":
+        # the case's own check (assessment or course, today): its sentence, not the generic one
+        return case + str(error["msg"]).removeprefix("Value error, ")
     if len(loc) == 2:
         return f"{case}a case is a mapping with the keys {', '.join(_ALLOWED_KEYS['case'])}"
     # the case is already named: describe the error from inside it ('expect.method: ...')

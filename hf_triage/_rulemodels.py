@@ -201,10 +201,12 @@ class FieldTest(BaseModel):
 
     @property
     def op(self) -> str:
-        for key in ("is", "one_of", "at_least", "at_most"):
-            if getattr(self, _ATTR[key]) is not None:
-                return key
-        raise AssertionError("validated FieldTest has one operator")
+        # the model validator above leaves exactly one operator set, so one is always found
+        return next(
+            key
+            for key in ("is", "one_of", "at_least", "at_most")
+            if getattr(self, _ATTR[key]) is not None
+        )
 
     @property
     def operand(self) -> Any:

@@ -520,3 +520,24 @@ def test_a_recommendation_says_decided_by_its_method_alone() -> None:
     assert undecided.method is None and len(undecided.possible_methods) > 1
     assert not hasattr(Recommendation, "decided")
     assert "decided" not in decided.model_dump()
+
+
+ANSWERS = {"complexity": "mild", "service_use": "significant"}
+
+
+def test_rules_that_are_not_a_compiled_rule_set_are_refused_with_the_fix() -> None:
+    with pytest.raises(hf_triage.TriageError, match=r"not str: write rules=load_rules"):
+        hf_triage.triage(ANSWERS, rules="rules/")  # type: ignore[arg-type]
+
+
+def test_an_unknown_engine_is_refused_with_the_allowed_ones() -> None:
+    with pytest.raises(hf_triage.TriageError, match=r"'nope' is not known; allowed: builtin"):
+        hf_triage.triage(ANSWERS, engine="nope")
+
+
+def test_a_bad_assigned_method_is_reported_without_the_citizen_id() -> None:
+    profile = {"offers": ["CTI"], "assigned": {"cpr-0101": "XYZ"}}
+    with pytest.raises(hf_triage.MunicipalityError) as caught:
+        hf_triage.triage(ANSWERS, municipality=profile)
+    assert "'assigned.<citizen>'" in str(caught.value)
+    assert "cpr-0101" not in str(caught.value)

@@ -229,3 +229,26 @@ def test_support_duration_none_is_not_given_for_triage_and_the_model_alike() -> 
     assert triage({**CORE, "support_duration": "unknown"}) == triage(CORE)
     with pytest.raises(AssessmentError, match="support_duration"):  # any other value: refused
         Assessment.model_validate({**CORE, "support_duration": "forever"})
+
+
+def test_a_dimensions_repr_names_the_rated_dimensions_not_their_scores() -> None:
+    assessment = Assessment(dimensions={"housing": 3, "network": 0})
+    assert repr(assessment.dimensions) == "Dimensions(rated=['housing', 'network'])"
+
+
+def test_model_validate_refuses_what_is_not_a_mapping() -> None:
+    with pytest.raises(AssessmentError, match=r"must be a mapping of field: value .* not list"):
+        Assessment.model_validate(["complexity"])
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        ("{", "the assessment is not valid JSON"),
+        ("[1]", "must be a JSON object of field: value, not list"),
+        ('{"complexity": "x"}', "field 'complexity': 'x' is not allowed; allowed: mild,"),
+    ],
+)
+def test_model_validate_json_refuses_in_the_project_s_words(document: str, words: str) -> None:
+    with pytest.raises(AssessmentError, match=words):
+        Assessment.model_validate_json(document)

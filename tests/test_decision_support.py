@@ -300,3 +300,21 @@ def test_the_search_step_agrees_with_the_matcher_on_the_whole_projection() -> No
     for values in product(*((None, *answers(n)) for n in names)):
         facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
         assert _method(rules, facts) == decide(rules, facts).method, facts
+
+
+def test_a_counterfactual_is_reachable_exactly_when_it_has_options() -> None:
+    rec = triage({"complexity": "moderate", "service_use": "partial"})
+    assert rec.counterfactuals
+    for cf in rec.counterfactuals:
+        assert cf.reachable == bool(cf.options)
+
+
+def test_clearing_the_caches_gives_the_same_answers_cold() -> None:
+    from hf_triage import default_rules
+    from hf_triage._engine import clear_caches
+
+    answers = {"complexity": "severe", "service_use": "minimal", "urgency": "acute"}
+    warm = triage(answers)
+    clear_caches(default_rules())
+    assert triage(answers) == warm
+    assert next_questions({"complexity": "severe"}) == next_questions({"complexity": "severe"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 import hf_triage
 
 CONTRACT_NAMES = (
@@ -67,3 +69,12 @@ def test_star_import_gives_exactly_all() -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(hf_triage.__version__, str)
     assert hf_triage.__version__.count(".") >= 1
+
+
+@pytest.mark.parametrize("module", ["hf_triage._cohort", "hf_triage.service"])
+def test_a_lazy_package_attribute_that_does_not_exist_is_an_attribute_error(module: str) -> None:
+    import importlib
+
+    package = importlib.import_module(module)
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        package.nope  # noqa: B018

@@ -106,3 +106,43 @@ def test_archive_refuses_a_set_without_manifest(tmp_path: Path) -> None:
     (archive / "old").mkdir()
     with pytest.raises(RuleError, match=r"old: no ruleset\.yaml"):
         load_rules_in_force(archive, on=dt.date(2024, 6, 1))
+
+
+def test_archive_takes_a_datetime_and_refuses_what_is_not_a_date(tmp_path: Path) -> None:
+    archive = _archive(tmp_path, {"2024": ("2024-01-01", None)})
+    assert load_rules_in_force(archive, on=dt.datetime(2024, 6, 1, 12, 30)).version == "2024"
+    with pytest.raises(RuleError, match="on must be a date, not int"):
+        load_rules_in_force(archive, on=20240601)  # type: ignore[arg-type]
+    with pytest.raises(RuleError, match="not an archive of rule sets"):
+        load_rules_in_force(tmp_path / "nowhere", on=dt.date(2024, 6, 1))
+
+
+def test_a_manifest_that_is_not_a_mapping_is_refused(rules_copy: Path) -> None:
+    (rules_copy / "ruleset.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"ruleset\.yaml:1: not a manifest: write name, version"):
+        load_manifest(rules_copy)
+
+
+def test_a_source_listed_twice_or_a_bad_publication_date_is_refused(rules_copy: Path) -> None:
+    path = rules_copy / "ruleset.yaml"
+    text = path.read_text(encoding="utf-8")
+    manifest = load_manifest(rules_copy)
+    assert manifest is not None
+    first = manifest.sources[0]
+    path.write_text(text.replace(f'date: "{first.date}"', 'date: "May 2020"', 1), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"'May 2020' is not a date; write 'YYYY', 'YYYY-MM'"):
+        load_manifest(rules_copy)
+    sources = text.index("\nsources:\n") + len("\nsources:\n")
+    entry_end = text.index("\n  - id:", sources + 1) + 1
+    path.write_text(
+        text[:sources] + text[sources:entry_end] * 2 + text[entry_end:], encoding="utf-8"
+    )
+    with pytest.raises(RuleError, match=rf"source id\(s\) {first.id} listed twice"):
+        load_manifest(rules_copy)
+
+
+def test_check_reports_a_broken_manifest_as_a_finding(rules_copy: Path) -> None:
+    rules = load_rules(rules_copy)  # the manifest breaks after the rule set was loaded
+    (rules_copy / "ruleset.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    report = check_rules(rules)
+    assert any("not a manifest" in str(f) for f in report.findings)

@@ -55,3 +55,22 @@ def test_every_problem_of_a_profile_in_one_pass(tmp_path: Path) -> None:
         f"{path}:5: caseload.ICM.source: Field required",
     )
     assert str(raised.value) == "; ".join(problems)
+
+
+def test_negative_staff_is_refused(tmp_path: Path) -> None:
+    profile = tmp_path / "m.yaml"
+    profile.write_text("offers: [CTI]\nstaff: {CTI: -1}\n", encoding="utf-8")
+    with pytest.raises(MunicipalityError, match=r"staff CTI: -1(\.0)? is negative"):
+        load_municipality(profile)
+
+
+@pytest.mark.parametrize("since", ["2024-02-30", "20240101"])
+def test_a_caseload_date_must_be_a_real_yyyy_mm_dd(tmp_path: Path, since: str) -> None:
+    profile = tmp_path / "m.yaml"
+    profile.write_text(
+        "offers: [CTI]\ncaseload:\n  CTI:\n    citizens_per_worker: 20\n"
+        f'    since: "{since}"\n    source: "local"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(MunicipalityError, match="is not a date; write it quoted as 'YYYY-MM-DD'"):
+        load_municipality(profile)

@@ -436,3 +436,59 @@ def test_a_missing_or_empty_directory_is_a_rule_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(RuleError, match=r"no case files \(\*\.yaml\)"):
         run_cases(default_rules(), tmp_path / "empty")
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        (
+            'course: {method: CTI, start_date: "2026-01-01"}\n'
+            '    today: "2026-11-24"\n'
+            "    expect: {signals: [], method: CTI}",
+            "a course case expects only 'signals'; remove method",
+        ),
+        (
+            "assessment: {service_use: partial}\n    expect: {error: ''}",
+            "write 'error: true', or the field",
+        ),
+        (
+            "assessment: {service_use: partial}\n    expect: {error: true, method: ICM}",
+            "'error' expects the assessment to be rejected, so it cannot also expect method",
+        ),
+        (
+            "expect: {method: ICM, warnings: []}",
+            "a case has either 'assessment' or 'course'",
+        ),
+        (
+            'course: {method: CTI, start_date: "2026-01-01"}\n    expect: {signals: []}',
+            "a course case needs 'today'",
+        ),
+        (
+            'course: {method: CTI, start_date: "2026-01-01"}\n'
+            '    today: "24-11-2026"\n'
+            "    expect: {signals: []}",
+            "'today: 24-11-2026' is not a date",
+        ),
+        (
+            "assessment: {service_use: partial}\n"
+            '    today: "2026-11-24"\n'
+            "    expect: {method: ICM, warnings: []}",
+            "'today' and 'signals' belong to course cases",
+        ),
+    ],
+)
+def test_a_case_that_mixes_or_lacks_its_expectations_is_refused(
+    tmp_path: Path, case: str, words: str
+) -> None:
+    text = f'cases:\n  - name: odd\n    source: "000"\n    {case}\n'
+    error = load_error(tmp_path, text)
+    assert any(words in problem for problem in error.problems), error.problems
+
+
+def test_a_case_name_is_one_line(tmp_path: Path) -> None:
+    text = (
+        'cases:\n  - name: "two\\nlines"\n    source: "000"\n'
+        "    assessment: {service_use: partial}\n    expect: {method: ICM, warnings: []}\n"
+    )
+    error = load_error(tmp_path, text)
+    assert any("a case name is one line of text" in p for p in error.problems), error.problems

@@ -384,3 +384,12 @@ def test_screens_show_warnings_to_act_on_before_the_reminders(lang: str) -> None
         assert screen.index(heading_warn) < screen.index("housing-plan-missing")
         assert screen.index("housing-plan-missing") < screen.index(heading_info)
         assert screen.index(heading_info) < screen.index("consent-not-recorded")
+
+
+def test_a_label_table_is_a_mapping_over_the_languages() -> None:
+    from hf_triage._texts import Labels
+
+    labels = Labels("method")
+    assert list(labels) == list(LANGS)
+    assert len(labels) == len(LANGS)
+    assert dict(labels).keys() == set(LANGS)

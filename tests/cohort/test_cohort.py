@@ -403,3 +403,39 @@ def test_batch_shows_a_progress_bar_on_large_files(
     result = runner.invoke(app, ["batch", str(EXAMPLE_COHORT), "-o", str(tmp_path / "o.csv")])
     assert result.exit_code == 0, result.output
     assert "600 rows" in result.stdout
+
+
+TWO_ROWS = [
+    {"citizen_id": "a", "complexity": "mild", "service_use": "significant"},
+    {"citizen_id": "b", "complexity": "severe", "service_use": "minimal"},
+]
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"assigned": "assigned_method"}, "assigned as a column name needs a DataFrame"),
+        ({"groups": [""]}, "groups: '' is not a column name"),
+        ({"groups": [3]}, "groups: 3 is not a column name"),
+    ],
+)
+def test_a_report_over_triage_many_results_refuses_what_needs_a_frame(
+    options: dict[str, Any], words: str
+) -> None:
+    from hf_triage import TriageError
+
+    with pytest.raises(TriageError, match=words):
+        cohort_report(triage_many(TWO_ROWS), **options)
+
+
+def test_a_rules_diff_reads_a_polars_cohort_and_prints_as_its_text() -> None:
+    from hf_triage import default_rules
+
+    pl = pytest.importorskip("polars")
+    diff = diff_rules(pl.DataFrame(TWO_ROWS), default_rules(), default_rules())
+    assert diff.changed_count == 0
+    assert str(diff) == diff.to_text()
+    assert (
+        diff.to_dict()
+        == diff_rules(pd.DataFrame(TWO_ROWS), default_rules(), default_rules()).to_dict()
+    )

@@ -294,3 +294,19 @@ def test_triage_many_names_a_danish_key_with_the_english_one() -> None:
     (result,) = triage_many([{"kompleksitet": "severe", "service_use": "minimal"}])
     assert result.recommendation is None
     assert result.error is not None and "did you mean 'complexity'" in result.error
+
+
+def test_numpy_scalars_and_pandas_missing_markers_are_read_as_plain_values() -> None:
+    from hf_triage._cohort._cells import read_cell
+
+    np = pytest.importorskip("numpy")
+    assert read_cell("complexity", pd.NA) is None
+    assert read_cell("complexity", pd.NaT) is None
+    three = read_cell("dimensions.housing", np.int64(3))
+    assert three == 3 and type(three) is int
+    assert read_cell("consent", np.bool_(True)) is True
+
+
+def test_a_danish_dimension_column_gets_the_english_name() -> None:
+    problem = column_problem("livsomraade.bolig")
+    assert problem is not None and "did you mean 'dimensions.housing'" in problem

@@ -321,3 +321,31 @@ def test_a_polars_frame_with_a_column_of_json_records_and_groups() -> None:
     assert report.groups is not None
     (line,) = report.groups.lines
     assert (line.citizens, line.decisions, line.deviating) == (6, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("not json\n", "d.jsonl:1: not a JSON object; allowed: one object a line"),
+        ('\n{"citizen_id": true, "decision": {}}\n', "d.jsonl:2: citizen_id True is not allowed"),
+    ],
+)
+def test_a_decisions_file_line_that_cannot_be_read_is_named(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    from hf_triage._cohort._deviations import read_decisions
+
+    source = tmp_path / "d.jsonl"
+    source.write_text(text, encoding="utf-8")
+    with pytest.raises(DecisionError) as caught:
+        read_decisions(source)
+    assert words in str(caught.value)
+
+
+def test_a_missing_decisions_file_is_a_decision_error(tmp_path: Path) -> None:
+    from hf_triage._cohort._deviations import read_decisions
+
+    with pytest.raises(
+        DecisionError, match=r"nope\.jsonl: cannot read the decisions: no such file"
+    ):
+        read_decisions(tmp_path / "nope.jsonl")
