@@ -49,6 +49,9 @@ __all__ = ["TABLES", "DecisionTable", "Tables", "answer", "value_classes"]
 
 #: answers cached per "why not" template and language (the answers it quotes, per entry)
 _QUOTED_LIMIT = 64
+#: decision supports kept per table (one per projection of the decision fields and language; the
+#: shipped rules have 3,456: beyond the limit they are computed anew)
+_SUPPORT_LIMIT = 50_000
 #: portfolio states (``DecisionTable.group_warnings``)
 STATES = 5
 #: merged warning lists kept (combinations of the groups' distinct lists; beyond: merged anew)
@@ -193,6 +196,7 @@ class DecisionTable:
         #: the decision fields that counterfactuals and next questions read, and their memo
         self.read = tuple(f for f in rules.decision_fields if f in rules.domain.fields)
         self.support: dict[tuple[Any, ...], SupportParts] = {}
+        self._numbering = threading.Lock()
 
     @property
     def entries(self) -> int:
@@ -304,7 +308,8 @@ class DecisionTable:
             weights[f].get(full.get(f), 0) if f in weights else full.get(f)
             for f in group.context_fields
         )
-        number = group.context_ids.setdefault(values, len(group.context_ids))
+        with self._numbering:  # one number per context, whichever thread sees it first
+            number = group.context_ids.setdefault(values, len(group.context_ids))
         group.contexts[slot] = number
         return number
 
@@ -483,7 +488,9 @@ def answer(
     key = (lang, *map(facts.get, table.read))
     support = table.support.get(key)
     if support is None:
-        support = table.support[key] = decision_support(rules, facts, decision, lang)
+        support = decision_support(rules, facts, decision, lang)
+        if len(table.support) < _SUPPORT_LIMIT:  # rules whose criteria read many answers
+            table.support[key] = support
     return build(
         rules,
         (

@@ -133,8 +133,9 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         return YamlDocument(None, {}, (syntax_problem(exc, text, lang),))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        before = text[: exc.position].replace("\r\n", "\n").replace("\r", "\n")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
         message = _say(lang, "character", code=exc.character, column=column)
         return YamlDocument(None, {}, (YamlProblem(line, message),))
     except yaml.YAMLError as exc:

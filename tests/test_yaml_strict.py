@@ -458,3 +458,8 @@ def test_a_character_yaml_forbids_is_a_problem_with_its_line_not_a_crash(
     assert problem.line == 2
     assert f"U+{ord(char):04X}" in problem.message
     assert ("column 5" if lang == "en" else "kolonne 5") in problem.message
+
+
+def test_a_forbidden_character_after_bare_cr_line_ends_names_its_line() -> None:
+    [problem] = parse_yaml("a: 1\rb: 2\rc: x\x00\r", lang="en").problems
+    assert problem.line == 3 and "column 5" in problem.message

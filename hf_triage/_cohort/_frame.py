@@ -414,9 +414,6 @@ def _coded_results(
     # The warnings, group by group (``warning_groups``: no group reads another's fields): one
     # key per row over the decision and the group's own fields; each distinct key matched once.
     highest = _highest_classes(compiled) if reads_highest else None
-    spare = next(
-        (f for f in FIELDS if f.startswith("dimensions.") and f not in decision_names), None
-    )
     counts = {f: len(found_classes[f][1]) for f in found_classes}
     if highest is not None:
         counts[HIGHEST] = len(highest[1])
@@ -457,6 +454,16 @@ def _coded_results(
                     for f, v in facts_of((k // base_span) % g_span, g_radices).items()
                     if f not in defaults or v != defaults[f]
                 }
+            )
+            # the highest rating through one dimension neither the decision nor the group
+            # reads: a dimension the group's warnings read keeps its own value
+            spare = next(
+                (
+                    f
+                    for f in FIELDS
+                    if f.startswith("dimensions.") and f not in decision_names and f not in own
+                ),
+                None,
             )
             if HIGHEST in own and highest is not None and spare is not None:
                 value = highest[1][k // (base_span * g_span)]

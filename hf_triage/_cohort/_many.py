@@ -81,6 +81,10 @@ class BatchResult:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
 
+    def __reduce__(self) -> tuple[type[BatchResult], tuple[Any, ...]]:
+        # pickled and copied as built (a process pool returns it; the table stays behind)
+        return (BatchResult, (self.index, self.recommendation, self.error, self.citizen_id))
+
     @property
     def recommendation(self) -> Recommendation | None:
         pending = self._pending

@@ -22,7 +22,7 @@ from hf_triage import (  # noqa: E402 - after the importorskip
     triage_frame,
     triage_many,
 )
-from hf_triage._cohort import RESULT_COLUMNS, read_cell, split_list  # noqa: E402
+from hf_triage._cohort import RESULT_COLUMNS, SEPARATOR, read_cell, split_list  # noqa: E402
 from hf_triage._domain import FIELDS  # noqa: E402
 from hf_triage._enumerate import enumerate_domain  # noqa: E402
 
@@ -596,3 +596,51 @@ def test_typed_categorical_columns_are_read_by_their_categories() -> None:
     for row, (_, result) in zip(rows, out.iterrows(), strict=True):
         assert got(result) == expected(nested(row), municipality=OFFERS), row
     assert not out["error"].astype(object).fillna("").str.contains("never-used").any()
+
+
+def test_frame_keeps_a_dimension_read_beside_the_highest_rating(rules_copy: Path) -> None:
+    """A warning reading ``dimensions.housing`` and ``highest_dimension`` together: the frame
+    reaches the highest rating's class through a dimension no warning of the group reads, so
+    housing keeps the row's own value (it once set housing itself)."""
+    path = rules_copy / "warnings.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = (
+        "        - all:\n"
+        "            - {field: complexity, is: severe}\n"
+        "            - {field: highest_dimension, at_most: 1}\n"
+    )
+    assert old in text
+    path.write_text(
+        text.replace(
+            old,
+            old
+            + "        - all:\n"
+            + "            - {field: complexity, is: moderate}\n"
+            + "            - {field: dimensions.housing, is: 0}\n",
+        ),
+        encoding="utf-8",
+    )
+    rules = load_rules(rules_copy)
+    rows = [
+        {"complexity": "moderate", "service_use": "partial", "dimensions.housing": h, **more}
+        for h in ("0", "1", "", "4")
+        for more in ({}, {"dimensions.network": "3"}, {"dimensions.physical_health": "0"})
+    ]
+    out = triage_frame(pd.DataFrame(rows, dtype="str"), rules=rules)
+    for row, (_, result) in zip(rows, out.iterrows(), strict=True):
+        want = triage(nested(row, text=True), rules=rules)
+        assert result["warning_codes"] == SEPARATOR.join(want.warning_codes), row
+
+
+def test_batch_results_pickle_and_copy_as_built() -> None:
+    """A process pool returns results by pickling them: a row still to be built pickles (and
+    copies) as its built recommendation."""
+    import copy
+    import pickle
+
+    records = cohort_records(40, 12)
+    for result in triage_many(records, municipality=OFFERS):
+        for again in (pickle.loads(pickle.dumps(result)), copy.copy(result), copy.deepcopy(result)):
+            assert again == result
+            assert again.method == result.method
+            assert again.warning_codes == result.warning_codes
