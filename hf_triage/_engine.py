@@ -36,6 +36,7 @@ __all__ = [
     "recommend",
     "recommend_direct",
     "warning_facts",
+    "warning_facts_for",
     "winner",
 ]
 
@@ -135,6 +136,18 @@ def warning_facts(
     if offers is not None and possible:
         full["possible_method_offered"] = any(m in offers for m in possible)
     return full
+
+
+def warning_facts_for(facts: Facts, decision: Decision, offers: frozenset[str] | None) -> Facts:
+    """``warning_facts`` for ``facts`` decided as ``decision`` under portfolio ``offers``."""
+    return warning_facts(
+        facts,
+        decision.method,
+        offers,
+        decision.possible_methods[0],
+        decision.missing,
+        decision.possible_methods,
+    )
 
 
 def evaluate_warnings(

@@ -39,7 +39,7 @@ from typing import Any
 from ._compile import CompiledRules, fields_of
 from ._counterfactuals import SupportParts, decision_support
 from ._domain import CORE_FIELDS, DEFAULT_DOMAIN
-from ._engine import decide, warning_facts
+from ._engine import decide, warning_facts_for
 from ._enumerate import HIGHEST, tests_by_field, warning_groups
 from ._explain import WhyNot, build, reasons, warning_texts, why_not_templates
 from ._models import Alternative, Reason, Recommendation, TriageWarning, validate_mapping
@@ -302,7 +302,7 @@ class DecisionTable:
         """The number of the group's context in ``slot``: what its warnings read besides the
         group's own fields, the decision fields by their class (so every assessment of one
         decision part agrees)."""
-        full = _full(facts, decision, offers)
+        full = warning_facts_for(facts, decision, offers)
         weights = self.decision_weights
         values = tuple(
             weights[f].get(full.get(f), 0) if f in weights else full.get(f)
@@ -326,23 +326,11 @@ class DecisionTable:
         lang: Lang,
     ) -> tuple[TriageWarning, ...]:
         # the warnings read the portfolio only through its state (``group_warnings``)
-        full = _full(facts, decision, offers)
+        full = warning_facts_for(facts, decision, offers)
         codes = [w.code for w in rules.warnings if w.code in group.codes and w.predicate(full)]
         fresh = warning_texts(rules, codes, lang, full)
         key = tuple((w.code, w.text, w.source, w.level) for w in fresh)
         return self.interned.setdefault(key, fresh)
-
-
-def _full(facts: Facts, decision: Decision, offers: frozenset[str] | None) -> Facts:
-    """The warning facts of one case (derived fields too): what text variants read."""
-    return warning_facts(
-        facts,
-        decision.method,
-        offers,
-        decision.possible_methods[0],
-        decision.missing,
-        decision.possible_methods,
-    )
 
 
 def _why_not(texts: _Texts, facts: Facts, lang: Lang) -> tuple[Alternative, ...]:

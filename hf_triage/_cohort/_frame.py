@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from .._api import default_rules, offers_of
 from .._compile import CompiledRules, Cond, fields_of
 from .._domain import CORE_FIELDS, FIELDS, METHODS, Scalar
-from .._engine import BUILTIN, decide, warning_facts
+from .._engine import BUILTIN, decide, warning_facts_for
 from .._enumerate import HIGHEST, tests_by_field, warning_groups
 from .._exceptions import AssessmentError
 from .._models import Municipality, validate_mapping
@@ -193,12 +193,12 @@ def _position(index: dict[tuple[type, Scalar], int], value: object) -> int | Non
 
 
 class _MatchMemo:
-    """The builtin matcher, remembering what holds per projection of the facts.
+    """The builtin matcher, remembering which criteria hold per projection of the facts.
 
-    A criterion or a warning reads only the fields of its condition (``fields_of``), so the
-    names that hold are a function of the facts projected onto the fields that kind reads:
-    ``outcome`` then matches each projection once per call (the shipped rules: 192 decision
-    projections and 1,536 warning ones against 6,144 class tuples). Lives for one call only.
+    A criterion reads only the fields of its condition (``fields_of``), so the criteria that
+    hold are a function of the facts projected onto the fields the criteria read: ``decide``
+    then matches each projection once per call, however many unknown answers it completes.
+    Lives for one call only.
     """
 
     name = "builtin"
@@ -206,7 +206,6 @@ class _MatchMemo:
     def __init__(self, rules: CompiledRules) -> None:
         self._reads: dict[str, tuple[str, ...]] = {
             "criteria": _read_by(c.condition for c in rules.criteria),
-            "warnings": _read_by(w.condition for w in rules.warnings),
         }
         self._memo: dict[tuple[str, tuple[Scalar | None, ...]], Collection[str]] = {}
 
@@ -223,19 +222,6 @@ class _MatchMemo:
 
 def _read_by(conditions: Iterable[Cond]) -> tuple[str, ...]:
     return tuple(sorted(set().union(*(fields_of(c) for c in conditions))))
-
-
-def _warning_facts(
-    facts: dict[str, Scalar], decision: Decision, offers: frozenset[str] | None
-) -> dict[str, Scalar]:
-    return warning_facts(
-        facts,
-        decision.method,
-        offers,
-        decision.possible_methods[0],
-        decision.missing,
-        decision.possible_methods,
-    )
 
 
 def _contexts(
@@ -267,7 +253,7 @@ def _contexts(
     first: list[int] = []
     of = np.empty(len(d_keys), dtype=np.int64)
     for j, k in enumerate(d_keys.tolist()):
-        full = _warning_facts(facts_of_d(k), decisions[k], offers)
+        full = warning_facts_for(facts_of_d(k), decisions[k], offers)
         number = numbers.setdefault(tuple(full.get(f) for f in names), len(numbers))
         if number == len(first):
             first.append(k)
@@ -378,8 +364,12 @@ def _coded_results(
                 stride *= radix
         return key, radices
 
-    def facts_of(k: int, radices: list[tuple[str, int, int]]) -> dict[str, Scalar]:
-        facts = dict(defaults)
+    def facts_of(
+        k: int, radices: list[tuple[str, int, int]], into: dict[str, Scalar] | None = None
+    ) -> dict[str, Scalar]:
+        """The representative answers of key ``k``, added to ``into`` (default: the
+        validated defaults)."""
+        facts = dict(defaults) if into is None else into
         for name, stride, radix in radices:
             value = found_classes[name][1][(k // stride) % radix]
             if value is not None:
@@ -443,33 +433,26 @@ def _coded_results(
                 np.maximum(top, rating, out=top)
             key += base_span * g_span * highest[0][top.astype(np.int16) + 1]
         g_keys, g_inverse = _distinct(key)
+        # the highest rating through one dimension neither the decision nor the group reads:
+        # a dimension the group's warnings read keeps its own value
+        spare = next(
+            (
+                f
+                for f in FIELDS
+                if f.startswith("dimensions.") and f not in decision_names and f not in own
+            ),
+            None,
+        )
         lists: dict[tuple[str, ...], int] = {}
         numbers: list[int] = []
         for k in g_keys.tolist():
             d = k % base_span if base_rep is None else base_rep[k % base_span]
-            facts = facts_of_d(d)
-            facts.update(
-                {
-                    f: v
-                    for f, v in facts_of((k // base_span) % g_span, g_radices).items()
-                    if f not in defaults or v != defaults[f]
-                }
-            )
-            # the highest rating through one dimension neither the decision nor the group
-            # reads: a dimension the group's warnings read keeps its own value
-            spare = next(
-                (
-                    f
-                    for f in FIELDS
-                    if f.startswith("dimensions.") and f not in decision_names and f not in own
-                ),
-                None,
-            )
+            facts = facts_of((k // base_span) % g_span, g_radices, facts_of_d(d))
             if HIGHEST in own and highest is not None and spare is not None:
                 value = highest[1][k // (base_span * g_span)]
                 if value is not None:
                     facts[spare] = value
-            full = _warning_facts(facts, decisions[d], offers)
+            full = warning_facts_for(facts, decisions[d], offers)
             raised = tuple(
                 w.code for w in compiled.warnings if w.code in codes_in and w.predicate(full)
             )
