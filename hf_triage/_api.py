@@ -37,9 +37,9 @@ def load_rules(
     from ._manifest import attach_manifest  # the manifest's version (CONTRACT.md 1.1)
 
     if domain is None:
-        return attach_manifest(compile_rules(load_rule_files(directory, lang=lang)))
+        return attach_manifest(compile_rules(load_rule_files(directory, lang=lang)), lang)
     loaded = load_rule_files(directory, domain.fields, lang=lang)
-    return attach_manifest(compile_rules(loaded, domain))
+    return attach_manifest(compile_rules(loaded, domain), lang)
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,8 @@ def load_assessment(source: str | Path) -> dict[str, Any]:
     Returns the mapping as written (``triage`` takes it as is). Raises ``AssessmentError``
     listing every problem — reading, YAML and values alike — each as ``file:line: ...``.
     """
-    document = parse_document(source, "assessment")
+    # English, as the rest of an AssessmentError: one message in one language
+    document = parse_document(source, "assessment", "en")
     if not document.parsed or document.yaml is None:
         raise AssessmentError("; ".join(document.problems), document.problems)
     data = document.data

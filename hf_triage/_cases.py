@@ -43,6 +43,7 @@ from ._documents import parse_document, validate_document
 from ._exceptions import AssessmentError, RuleError, TriageError
 from ._load import _describe_error, _tagged
 from ._models import Method
+from ._ruleerrors import describe_error, say
 from ._rulemodels import fmt_value
 from ._texts import Labels, check_lang
 from ._yaml import YamlDocument
@@ -262,7 +263,7 @@ class LoadedCase:
         return self.document.line_of(("cases", self.index, *path))
 
 
-def _problem_text(error: Any, data: Any) -> str:
+def _problem_text(error: Any, data: Any, lang: str = "en") -> str:
     """One pydantic error in words for policy staff, naming the case when it is known."""
     loc = tuple(error["loc"])
     case = ""
@@ -270,29 +271,43 @@ def _problem_text(error: Any, data: Any) -> str:
         cases = data.get("cases") if isinstance(data, dict) else None
         item = cases[loc[1]] if isinstance(cases, list) and loc[1] < len(cases) else None
         name = item.get("name") if isinstance(item, dict) else None
-        case = f"case {name!r}: " if isinstance(name, str) else f"case #{loc[1] + 1}: "
+        number = loc[1] + 1
+        if isinstance(name, str):
+            case = say(lang, f"tilfælde {name!r}: ", f"case {name!r}: ")
+        else:
+            case = say(lang, f"tilfælde nr. {number}: ", f"case #{number}: ")
     if error["type"] == "extra_forbidden":
         parent = loc[:-1]
         level = "file" if not parent else "expect" if parent[-1] == "expect" else "case"
-        return (
-            f"{case}unknown key '{loc[-1]}': check the spelling or remove it "
-            f"(allowed here: {', '.join(_ALLOWED_KEYS[level])})"
+        allowed = ", ".join(_ALLOWED_KEYS[level])
+        return case + say(
+            lang,
+            f"ukendt nøgle '{loc[-1]}': ret stavningen eller fjern den (tilladt her: {allowed})",
+            f"unknown key '{loc[-1]}': check the spelling or remove it (allowed here: {allowed})",
         )
     if not case:
-        return _describe_error(error)
+        return _describe_error(error) if lang == "en" else describe_error(error, data, lang)
     if error["type"] == "missing":
-        return f"{case}missing key '{loc[-1]}': add it"
+        return case + say(
+            lang, f"nøglen '{loc[-1]}' mangler: tilføj den", f"missing key '{loc[-1]}': add it"
+        )
     if len(loc) == 2 and error["type"] == "value_error":
         # the case's own check (assessment or course, today): its sentence, not the generic one
         return case + str(error["msg"]).removeprefix("Value error, ")
     if len(loc) == 2:
-        return f"{case}a case is a mapping with the keys {', '.join(_ALLOWED_KEYS['case'])}"
+        keys = ", ".join(_ALLOWED_KEYS["case"])
+        return case + say(
+            lang,
+            f"et tilfælde er en afbildning med nøglerne {keys}",
+            f"a case is a mapping with the keys {keys}",
+        )
     # the case is already named: describe the error from inside it ('expect.method: ...')
-    return case + _describe_error({**error, "loc": loc[2:]})
+    inner = {**error, "loc": loc[2:]}
+    return case + (_describe_error(inner) if lang == "en" else describe_error(inner, None, lang))
 
 
-def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:
-    parsed = parse_document(path, "case file")
+def _load_case_file(path: Path, problems: list[str], lang: str = "en") -> list[LoadedCase]:
+    parsed = parse_document(path, "case file", lang)
     problems.extend(parsed.problems)
     if not parsed.parsed or parsed.yaml is None:
         return []
@@ -300,12 +315,22 @@ def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:
     # schema check: policy staff see every problem in one pass (STYLE.md)
     if not isinstance(parsed.data, dict) or "cases" not in parsed.data:
         problems.append(
-            f"{path}:1: not a case file: it must start with 'cases:' followed by a list of "
-            "cases, each with name, source, assessment and expect"
+            f"{path}:1: "
+            + say(
+                lang,
+                "ikke en testfil: den skal begynde med 'cases:' og en liste af tilfælde, hver "
+                "med name, source, assessment og expect",
+                "not a case file: it must start with 'cases:' followed by a list of "
+                "cases, each with name, source, assessment and expect",
+            )
         )
         return []
     model, found = validate_document(
-        parsed, CaseFile, describe=_problem_text, skip=_tagged, skip_flagged=False
+        parsed,
+        CaseFile,
+        describe=lambda error, data: _problem_text(error, data, lang),
+        skip=_tagged,
+        skip_flagged=False,
     )
     # a case file's schema problems are all listed, even on a line with a YAML problem
     problems.extend(found[len(parsed.problems) :])
@@ -315,37 +340,64 @@ def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:
     return [LoadedCase(case, path, i, document) for i, case in enumerate(model.cases)]
 
 
-def load_cases(directory: str | Path) -> tuple[LoadedCase, ...]:
+def load_cases(directory: str | Path, lang: str = "da") -> tuple[LoadedCase, ...]:
     """Read and validate every ``*.yaml`` case file in ``directory``, in file-name order.
 
-    Raises one ``RuleError`` listing every problem in every file, each with ``file:line``.
+    Raises one ``RuleError`` listing every problem in every file, each with ``file:line``, in
+    Danish (``lang="da"``, the default, as ``load_rules``) or English (``lang="en"``). The
+    problems of an assessment or course inside a case keep the words
+    of ``AssessmentError`` and ``CourseError``.
     """
+    check_lang(lang)
     root = Path(directory)
     if not root.is_dir():
         raise RuleError(
-            f"{root}: no test case directory: create it and add YAML files that start with "
-            "'cases:' (see rules/tests/ in hf_triage for examples)"
+            say(
+                lang,
+                f"{root}: ingen mappe med testtilfælde: opret den og tilføj YAML-filer, der "
+                "begynder med 'cases:' (se rules/tests/ i hf_triage for eksempler)",
+                f"{root}: no test case directory: create it and add YAML files that start with "
+                "'cases:' (see rules/tests/ in hf_triage for examples)",
+            )
         )
     paths = sorted(root.glob("*.yaml"))
     if not paths:
-        raise RuleError(f"{root}: no case files (*.yaml) found: add at least one")
+        raise RuleError(
+            say(
+                lang,
+                f"{root}: ingen testfiler (*.yaml) fundet: tilføj mindst én",
+                f"{root}: no case files (*.yaml) found: add at least one",
+            )
+        )
     problems: list[str] = []
     loaded: list[LoadedCase] = []
     for path in paths:
-        loaded.extend(_load_case_file(path, problems))
+        loaded.extend(_load_case_file(path, problems, lang))
     first: dict[str, LoadedCase] = {}
     for case in loaded:
         if case.name in first:
             seen = first[case.name]
+            at = f"{seen.file.name}:{seen.line_of('name')}"
             problems.append(
-                f"{case.file}:{case.line_of('name')}: case name {case.name!r} is used twice "
-                f"(first at {seen.file.name}:{seen.line_of('name')}): give each case its own name"
+                f"{case.file}:{case.line_of('name')}: "
+                + say(
+                    lang,
+                    f"navnet {case.name!r} bruges to gange (første gang i {at}): giv hvert "
+                    "tilfælde sit eget navn",
+                    f"case name {case.name!r} is used twice (first at {at}): give each case its "
+                    "own name",
+                )
             )
         else:
             first[case.name] = case
     if problems:
         raise RuleError(
-            f"{len(problems)} problem(s) in the test cases in {root}:\n" + "\n".join(problems),
+            say(
+                lang,
+                f"{len(problems)} problem(er) i testtilfældene i {root}:\n",
+                f"{len(problems)} problem(s) in the test cases in {root}:\n",
+            )
+            + "\n".join(problems),
             tuple(problems),
         )
     return tuple(loaded)
@@ -642,14 +694,14 @@ def _uncovered(rules: CompiledRules, cases: Iterable[LoadedCase]) -> tuple[list[
     )
 
 
-def run_cases(rules: CompiledRules, directory: Path | None = None) -> CaseReport:
+def run_cases(rules: CompiledRules, directory: Path | None = None, lang: str = "da") -> CaseReport:
     """Run every case in ``directory`` (default: the rule directory's ``tests``) against ``rules``.
 
-    Raises ``RuleError`` when a case file cannot be loaded; a case whose outcome differs is
-    reported in ``CaseReport.failures``, never raised.
+    Raises ``RuleError`` when a case file cannot be loaded, its problems in ``lang``; a case
+    whose outcome differs is reported in ``CaseReport.failures``, never raised.
     """
     root = Path(directory) if directory is not None else rules.directory / "tests"
-    cases = load_cases(root)
+    cases = load_cases(root, lang)
     criteria, codes = _uncovered(rules, cases)
     return CaseReport(
         directory=root,

@@ -27,8 +27,10 @@ from ._documents import parse_document, validate_document
 from ._domain import FIELDS, METHODS
 from ._domain import intensity as rank
 from ._exceptions import RuleError, TriageError
-from ._load import _describe_error, default_rules_dir
+from ._load import default_rules_dir
 from ._models import Method, Recommendation
+from ._ruleerrors import check_lang, describe_error, keys_of
+from ._ruleerrors import say as in_lang
 from ._texts import field_label, value_label
 from ._texts import text as say
 from ._yaml import parse_yaml
@@ -90,52 +92,71 @@ def _reasons_path(directory: Path) -> Path:
     return own if own.is_file() else default_rules_dir() / REASONS_FILE
 
 
-def _load_reasons(path: Path) -> tuple[tuple[DecisionReason, int], ...]:
-    """The reasons with their lines; cached per file and modification time."""
+def _load_reasons(path: Path, lang: str = "da") -> tuple[tuple[DecisionReason, int], ...]:
+    """The reasons with their lines; cached per file, modification time and the language of
+    the problems (Danish by default, as ``load_rules``)."""
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         stamp = 0
-    return _load_reasons_at(path, stamp)
+    return _load_reasons_at(path, stamp, check_lang(lang))
 
 
-def _describe(error: Any, data: Any = None) -> str:
-    return _describe_error(error)
+_KEYS = keys_of(_ReasonsFile)
 
 
 @lru_cache(maxsize=16)
-def _load_reasons_at(path: Path, _stamp: int) -> tuple[tuple[DecisionReason, int], ...]:
-    parsed = parse_document(path, "decision reasons")
-    model, found = validate_document(parsed, _ReasonsFile, describe=_describe)
+def _load_reasons_at(path: Path, _stamp: int, lang: str) -> tuple[tuple[DecisionReason, int], ...]:
+    parsed = parse_document(path, "decision reasons", lang)
+    model, found = validate_document(
+        parsed, _ReasonsFile, describe=lambda error, data: describe_error(error, data, lang, _KEYS)
+    )
     problems = list(found)
     document = parsed.yaml if parsed.yaml is not None else parse_yaml("")
     if model is not None:
         codes = [r.code for r in model.reasons]
         problems += [
-            f"{path}:{document.line_of(('reasons', i, 'code'))}: reason code '{c}' is used twice"
+            f"{path}:{document.line_of(('reasons', i, 'code'))}: "
+            + in_lang(
+                lang,
+                f"begrundelseskoden '{c}' bruges to gange",
+                f"reason code '{c}' is used twice",
+            )
             for i, c in enumerate(codes)
             if c in codes[:i]
         ]
         problems += [
-            f"{path}:{document.line_of(('reasons', i, 'flags'))}: flag {f!r} is not known; "
-            f"allowed: {', '.join(_FLAGS)}"
+            f"{path}:{document.line_of(('reasons', i, 'flags'))}: "
+            + in_lang(
+                lang,
+                f"flaget {f!r} kendes ikke; mulige: {', '.join(_FLAGS)}",
+                f"flag {f!r} is not known; allowed: {', '.join(_FLAGS)}",
+            )
             for i, r in enumerate(model.reasons)
             for f in r.flags
             if f not in _FLAGS
         ]
     if problems or model is None:
         raise RuleError(
-            f"{len(problems)} problem(s) in the decision reasons {path}:\n" + "\n".join(problems),
+            in_lang(
+                lang,
+                f"{len(problems)} problem(er) i begrundelseskoderne {path}:\n",
+                f"{len(problems)} problem(s) in the decision reasons {path}:\n",
+            )
+            + "\n".join(problems),
             tuple(problems),
         )
     return tuple((r, document.line_of(("reasons", i, "code"))) for i, r in enumerate(model.reasons))
 
 
-def decision_reasons(rules: CompiledRules | None = None) -> tuple[DecisionReason, ...]:
+def decision_reasons(
+    rules: CompiledRules | None = None, lang: str = "da"
+) -> tuple[DecisionReason, ...]:
     """The reason codes for decisions: the rule directory's ``decision_reasons.yaml``, or the
-    shipped one when the directory has none."""
+    shipped one when the directory has none. A broken file raises ``RuleError`` naming file
+    and line, in Danish (``lang="da"``, the default) or English (``lang="en"``)."""
     directory = rules.directory if rules is not None else default_rules_dir()
-    return tuple(r for r, _ in _load_reasons(_reasons_path(Path(directory))))
+    return tuple(r for r, _ in _load_reasons(_reasons_path(Path(directory)), lang))
 
 
 def reasons_file_citations(directory: Path) -> list[tuple[str, str, int, str]]:

@@ -63,11 +63,30 @@ Describe = Callable[[Any, Any], str]
 
 
 class Unreadable(Exception):
-    """A source that cannot be read: its reason in words (not a TriageError: callers word it)."""
+    """A source that cannot be read: its reason in words, English and Danish (not a
+    TriageError: callers word it)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, da: str) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.da = da
+
+    def says(self, lang: str) -> str:
+        """The reason in ``lang`` (``"da"`` or ``"en"``)."""
+        return self.reason if lang == "en" else self.da
+
+
+#: what a document is called in Danish messages, by its English name
+_WHAT_DA = {
+    "file": "filen",
+    "manifest": "manifestet",
+    "decision reasons": "begrundelseskoderne",
+    "case file": "testfilen",
+    "assessment": "vurderingen",
+    "municipality profile": "kommuneprofilen",
+    "default caseloads": "standardnormeringerne",
+    "course record": "forløbsoplysningen",
+}
 
 
 def source_name(source: str | Path) -> str:
@@ -75,39 +94,69 @@ def source_name(source: str | Path) -> str:
     return "<stdin>" if str(source) == STDIN else str(source)
 
 
+def _too_large() -> Unreadable:
+    return Unreadable(
+        f"it is larger than {MAX_BYTES} bytes", f"den er større end {MAX_BYTES} bytes"
+    )
+
+
+def _not_utf8(byte: int) -> Unreadable:
+    return Unreadable(
+        f"it is not UTF-8 text (byte {byte})", f"den er ikke UTF-8-tekst (byte {byte})"
+    )
+
+
+def _no_stdin() -> Unreadable:
+    return Unreadable("there is no standard input", "der er ingen standard input")
+
+
+def _os_error(exc: OSError) -> Unreadable:
+    # the system's own words (a symlink loop, a name too long, ...): there is no Danish for them
+    reason = exc.strerror or type(exc).__name__
+    return Unreadable(reason, reason)
+
+
 def _decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
+        raise _too_large()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"it is not UTF-8 text (byte {exc.start})") from None
+        raise _not_utf8(exc.start) from None
 
 
 def _read_stdin() -> str:
     stream = sys.stdin
     if stream is None:
-        raise Unreadable("there is no standard input")
+        raise _no_stdin()
     try:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
             return _decode(buffer.read(MAX_BYTES + 1))
         text = str(stream.read(MAX_BYTES + 1))
     except UnicodeDecodeError as exc:  # a text stream without a buffer (a ValueError: first)
-        raise Unreadable(f"it is not UTF-8 text (byte {exc.start})") from None
+        raise _not_utf8(exc.start) from None
     except (OSError, ValueError) as exc:  # closed or unreadable standard input
-        raise Unreadable(f"standard input cannot be read ({type(exc).__name__})") from None
+        name = type(exc).__name__
+        raise Unreadable(
+            f"standard input cannot be read ({name})", f"standard input kan ikke læses ({name})"
+        ) from None
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
-        raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
+        raise _too_large()
     return text
 
 
 def _refuse_special(mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise Unreadable("it is a directory, not a file")
+        raise Unreadable("it is a directory, not a file", "det er en mappe, ikke en fil")
     if not stat.S_ISREG(mode):
-        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
-        raise Unreadable(f"it is {kind}, not a regular file: give a file")
+        fifo = stat.S_ISFIFO(mode)
+        kind = "a FIFO (named pipe)" if fifo else "a device or socket"
+        kind_da = "en FIFO (navngivet rør)" if fifo else "en enhed eller en socket"
+        raise Unreadable(
+            f"it is {kind}, not a regular file: give a file",
+            f"det er {kind_da}, ikke en almindelig fil: angiv en fil",
+        )
 
 
 def _open_regular(path: Path) -> int:
@@ -119,11 +168,11 @@ def _open_regular(path: Path) -> int:
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise Unreadable("no such file") from None
+        raise Unreadable("no such file", "filen findes ikke") from None
     except PermissionError:
-        raise Unreadable("permission denied") from None
+        raise Unreadable("permission denied", "adgang nægtet") from None
     except OSError as exc:  # a symlink loop, a name too long, ...
-        raise Unreadable(exc.strerror or type(exc).__name__) from None
+        raise _os_error(exc) from None
     try:
         _refuse_special(os.fstat(fd).st_mode)  # the file may have been swapped since the stat
         os.set_blocking(fd, True)
@@ -144,11 +193,11 @@ def read_text(source: str | Path) -> str:
     fd = _open_regular(Path(source))
     try:
         if os.fstat(fd).st_size > MAX_BYTES:
-            raise Unreadable(f"it is larger than {MAX_BYTES} bytes")
+            raise _too_large()
         with os.fdopen(fd, "rb", closefd=False) as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise Unreadable(exc.strerror or type(exc).__name__) from None
+        raise _os_error(exc) from None
     finally:
         os.close(fd)
     return _decode(raw)
@@ -160,7 +209,7 @@ def open_text(source: str | Path) -> TextIO:
     refused before reading, exactly as in ``read_text``. Raises ``Unreadable``."""
     if str(source) == STDIN:
         if sys.stdin is None:
-            raise Unreadable("there is no standard input")
+            raise _no_stdin()
         return sys.stdin
     fd = _open_regular(Path(source))
     return open(fd, encoding="utf-8", newline="")
@@ -200,20 +249,25 @@ class Document:
         return self.yaml is not None and not (self.yaml.data is None and self.yaml.problems)
 
 
-def parse_document(source: str | Path, what: str) -> Document:
+def parse_document(source: str | Path, what: str, lang: str = "da") -> Document:
     """Read ``source`` (a path, or ``-`` for stdin) and parse it strictly; never raises.
 
-    ``what`` names the document in the message when it cannot be read, e.g. "case file".
+    ``what`` names the document in the message when it cannot be read, e.g. "case file";
+    ``lang`` is the language of the problems (Danish by default, ``"en"`` for English).
     """
     name = source_name(source)
     try:
         text = read_text(source)
     except Unreadable as exc:
-        return Document(name, None, (f"{name}:1: cannot read the {what}: {exc.reason}",))
-    refused = refuse_text(text)
+        if lang == "en":
+            problem = f"cannot read the {what}: {exc.reason}"
+        else:
+            problem = f"{_WHAT_DA.get(what, 'filen')} kan ikke læses: {exc.da}"
+        return Document(name, None, (f"{name}:1: {problem}",))
+    refused = refuse_text(text, lang)
     if refused is not None:
         return Document(name, None, (f"{name}:{refused[0]}: {refused[1]}",))
-    document = parse_yaml(text)
+    document = parse_yaml(text, lang)
     return Document(
         name, document, tuple(f"{name}:{p.line}: {p.message}" for p in document.problems)
     )
@@ -227,15 +281,22 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 _DIRECTIVE = re.compile(r"^%[^\n]*", re.MULTILINE)
 
 
-def refuse_text(text: str) -> tuple[int, str] | None:
+def refuse_text(text: str, lang: str = "en") -> tuple[int, str] | None:
     """``(line, message)`` for text no document may hold — a raw control character or a YAML
-    directive — else ``None``. The character is named by its code, never written raw."""
+    directive — else ``None``. The character is named by its code, never written raw; the
+    message is in ``lang`` (English by default, ``"da"`` for Danish)."""
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        code = f"U+{ord(bad.group()):04X}"
+        if lang != "en":
+            return line, (
+                f"et rå kontroltegn ({code}) i kolonne {column}: fjern det; "
+                "et dokument rummer kun tekst, der kan skrives ud"
+            )
         return line, (
-            f"a raw control character (U+{ord(bad.group()):04X}) at column {column}: remove it; "
+            f"a raw control character ({code}) at column {column}: remove it; "
             "a document holds printable text only"
         )
     for match in _DIRECTIVE.finditer(text):
@@ -245,8 +306,14 @@ def refuse_text(text: str) -> tuple[int, str] | None:
         ):
             break  # past the first content line: not a directive position
         line = text.count("\n", 0, match.start()) + 1
+        directive = shown_value(match.group().strip())
+        if lang != "en":
+            return line, (
+                f"YAML-direktivet {directive} understøttes ikke: fjern det (dokumenter læses "
+                "som YAML 1.2 core: sæt tekst som 'yes' i anførselstegn)"
+            )
         return line, (
-            f"the YAML directive {shown_value(match.group().strip())} is not supported: remove "
+            f"the YAML directive {directive} is not supported: remove "
             "it (documents are read as YAML 1.2 core: quote text such as 'yes')"
         )
     return None
@@ -350,12 +417,15 @@ def load_document(
     example: str,
     describe: Describe = describe_error,
     context: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> M:
     """Read, parse and validate one document; raise ``error`` listing every problem.
 
-    The message joins the problems with ``; ``; ``error.problems`` holds them one by one.
+    The message joins the problems with ``; ``; ``error.problems`` holds them one by one. The
+    reading and YAML problems are in ``lang``: English by default, the language in which
+    ``describe_error`` words the schema problems, so that one message is in one language.
     """
-    document = parse_document(source, what)
+    document = parse_document(source, what, lang)
     if document.parsed and not isinstance(document.data, dict):
         _raise(error, (*document.problems, not_a_mapping(document, what, example)))
     validated, problems = validate_document(document, model, describe=describe, context=context)

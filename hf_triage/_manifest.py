@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ._documents import parse_document, validate_document
 from ._exceptions import RuleError
-from ._load import _describe_error
+from ._ruleerrors import check_lang, describe_error, keys_of, say
 from ._rulemodels import Text
 
 if TYPE_CHECKING:
@@ -120,39 +120,91 @@ class RulesetManifest(BaseModel):
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
-def _describe(error: Any, data: Any = None) -> str:
-    return _describe_error(error)
+#: the manifest's own checks (the validators above) in Danish: pattern -> Danish sentence
+_DANISH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?P<value>'.*') is not a date; write it quoted as 'YYYY-MM-DD'", re.S),
+        "{value} er ikke en dato; skriv den i anførselstegn som 'ÅÅÅÅ-MM-DD'",
+    ),
+    (
+        re.compile(r"(?P<value>'.*') is not a date; write 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'", re.S),
+        "{value} er ikke en dato; skriv 'ÅÅÅÅ', 'ÅÅÅÅ-MM' eller 'ÅÅÅÅ-MM-DD'",
+    ),
+    (
+        re.compile(
+            r"valid_to (?P<to>\S+) is before valid_from (?P<start>\S+): the rule set would "
+            r"never be in force"
+        ),
+        "valid_to {to} ligger før valid_from {start}: regelsættet ville aldrig være gældende",
+    ),
+    (
+        re.compile(r"source id\(s\) (?P<ids>.*) listed twice: keep one entry each", re.S),
+        "kilde-id {ids} står to gange: behold én post for hver",
+    ),
+)
+
+_KEYS = keys_of(RulesetManifest)
 
 
-def load_manifest(directory: str | Path) -> RulesetManifest | None:
+def _describe(lang: str) -> Any:
+    """Words for one pydantic error of the manifest, in ``lang``."""
+
+    def describe(error: Any, data: Any = None) -> str:
+        if lang != "en" and error["type"] == "value_error":
+            message = str(error["msg"]).removeprefix("Value error, ")
+            for pattern, danish in _DANISH:
+                match = pattern.fullmatch(message)
+                if match is not None:
+                    loc = [str(p) for p in error["loc"]]
+                    where = ".".join(loc) or "filen"
+                    return f"{where}: {danish.format(**match.groupdict())}"
+        return describe_error(error, data, lang, _KEYS)
+
+    return describe
+
+
+def load_manifest(directory: str | Path, lang: str = "da") -> RulesetManifest | None:
     """The manifest of a rule directory; ``None`` when it has none.
 
-    Raises ``RuleError`` naming the file and line of every problem in a manifest that exists.
+    Raises ``RuleError`` naming the file and line of every problem in a manifest that exists,
+    in Danish (``lang="da"``, the default, as ``load_rules``) or English (``lang="en"``).
     """
+    check_lang(lang)
     path = Path(directory) / MANIFEST_FILE
     if not path.is_file():
         return None
-    document = parse_document(path, "manifest")
+    document = parse_document(path, "manifest", lang)
     manifest: RulesetManifest | None = None
     if document.parsed and not isinstance(document.data, dict):
         problems = [
             *document.problems,
-            f"{path}:1: not a manifest: write name, version, valid_from, changelog and sources",
+            f"{path}:1: "
+            + say(
+                lang,
+                "ikke et manifest: skriv name, version, valid_from, changelog og sources",
+                "not a manifest: write name, version, valid_from, changelog and sources",
+            ),
         ]
     else:
-        manifest, found = validate_document(document, RulesetManifest, describe=_describe)
+        manifest, found = validate_document(document, RulesetManifest, describe=_describe(lang))
         problems = list(found)
     if problems or manifest is None:
         raise RuleError(
-            f"{len(problems)} problem(s) in the manifest {path}:\n" + "\n".join(problems),
+            say(
+                lang,
+                f"{len(problems)} problem(er) i manifestet {path}:\n",
+                f"{len(problems)} problem(s) in the manifest {path}:\n",
+            )
+            + "\n".join(problems),
             tuple(problems),
         )
     return manifest
 
 
-def attach_manifest(rules: CompiledRules) -> CompiledRules:
-    """``rules`` with the version from its directory's manifest (unchanged without one)."""
-    manifest = load_manifest(rules.directory)
+def attach_manifest(rules: CompiledRules, lang: str = "da") -> CompiledRules:
+    """``rules`` with the version from its directory's manifest (unchanged without one); a
+    manifest's problems are worded in ``lang``."""
+    manifest = load_manifest(rules.directory, lang)
     if manifest is None:
         return rules
     return replace(rules, version=manifest.version)
@@ -184,9 +236,13 @@ def manifest_findings(rules: CompiledRules) -> list[Finding]:
         return Finding("manifest", "error", file, line, ids, da, en)
 
     try:
-        manifest = load_manifest(rules.directory)
+        manifest = load_manifest(rules.directory, "en")
     except RuleError as exc:
-        return [finding(MANIFEST_FILE, 1, (), str(exc), str(exc))]
+        try:
+            load_manifest(rules.directory, "da")
+        except RuleError as danish:
+            return [finding(MANIFEST_FILE, 1, (), str(danish), str(exc))]
+        return [finding(MANIFEST_FILE, 1, (), str(exc), str(exc))]  # pragma: no cover
     if manifest is None:
         return [
             finding(

@@ -24,7 +24,6 @@ __all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml", "syntax_pro
 MAX_BYTES = 1_000_000
 #: deeper nesting than any rule or assessment needs is refused, not recursed into
 MAX_DEPTH = 40
-_TOO_DEEP = f"the document is nested more than {MAX_DEPTH} levels deep: simplify it"
 
 Path = tuple[str | int, ...]
 
@@ -90,25 +89,22 @@ class _Composer(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise _Refused(
-                event.start_mark.line + 1,
-                f"alias '*{event.anchor}' is not allowed: write the value out in full",
-            )
+            raise _Refused(event.start_mark.line + 1, "alias", name=event.anchor)
         event = self.peek_event()  # type: ignore[no-untyped-call]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Refused(
-                event.start_mark.line + 1,
-                f"anchor '&{anchor}' is not allowed: write each value out in full",
-            )
+            raise _Refused(event.start_mark.line + 1, "anchor", name=anchor)
         return super().compose_node(parent, index)
 
 
 class _Refused(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    """A form the strict reader refuses while composing: its line and a ``_SAY`` key."""
+
+    def __init__(self, line: int, key: str, **values: object) -> None:
+        super().__init__(key)
         self.line = line
-        self.message = message
+        self.key = key
+        self.values = values
 
 
 def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
@@ -118,9 +114,7 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
     words (Danish by default, ``lang="en"`` for English) with a hint on indentation or tabs.
     """
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
-        return YamlDocument(
-            None, {}, (YamlProblem(1, f"the file is larger than {MAX_BYTES} bytes"),)
-        )
+        return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "large", limit=MAX_BYTES)),))
     try:
         # the reader checks the characters as it is built: a NUL is a problem, not a crash
         loader = _Composer(text)
@@ -129,7 +123,8 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
         finally:
             loader.dispose()
     except _Refused as refused:
-        return YamlDocument(None, {}, (YamlProblem(refused.line, refused.message),))
+        message = _say(lang, refused.key, **refused.values)
+        return YamlDocument(None, {}, (YamlProblem(refused.line, message),))
     except yaml.MarkedYAMLError as exc:
         return YamlDocument(None, {}, (syntax_problem(exc, text, lang),))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC, ...)
@@ -141,30 +136,32 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
     except yaml.YAMLError as exc:
         return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "invalid") + f": {exc}"),))
     except RecursionError:
-        return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
-    builder = _Builder()
+        return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "deep", depth=MAX_DEPTH)),))
+    builder = _Builder(lang)
     try:
         data = builder.build(node, ()) if node is not None else None
     except RecursionError:  # pragma: no cover - the depth limit below comes first
-        return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
+        return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "deep", depth=MAX_DEPTH)),))
     return YamlDocument(data, builder.lines, tuple(builder.problems))
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
         self.lines: dict[Path, int] = {}
         self.problems: list[YamlProblem] = []
+        self.lang = lang
+
+    def _problem(self, line: int, what: str, **values: object) -> None:
+        self.problems.append(YamlProblem(line, _say(self.lang, what, **values)))
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         line = node.start_mark.line + 1
         self.lines.setdefault(path, line)
         if len(path) > MAX_DEPTH:
-            self.problems.append(YamlProblem(line, _TOO_DEEP))
+            self._problem(line, "deep", depth=MAX_DEPTH)
             return None
         if not isinstance(node, yaml.ScalarNode) and node.tag not in (_MAP, _SEQ):
-            self.problems.append(
-                YamlProblem(line, f"tag '{node.tag}' is not allowed: rule files hold plain data")
-            )
+            self._problem(line, "tag", tag=node.tag)
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -179,18 +176,10 @@ class _Builder:
             line = key_node.start_mark.line + 1
             key = self._scalar(key_node, line) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
-                self.problems.append(
-                    YamlProblem(line, f"key {key!r} must be a name; quote it if it is one")
-                )
+                self._problem(line, "key", name=repr(key))
                 continue
             if key in first_line:
-                self.problems.append(
-                    YamlProblem(
-                        line,
-                        f"duplicate key '{key}' (first on line {first_line[key]}): "
-                        "remove one of them",
-                    )
-                )
+                self._problem(line, "duplicate", name=key, first=first_line[key])
                 continue
             first_line[key] = line
             # a value's line is its key's line: a block value starts one line below its key
@@ -201,22 +190,14 @@ class _Builder:
     def _scalar(self, node: yaml.Node, line: int) -> Any:
         value = str(node.value)
         if node.tag != _STR:
-            self.problems.append(
-                YamlProblem(line, f"tag '{node.tag}' is not allowed: rule files hold plain data")
-            )
+            self._problem(line, "tag", tag=node.tag)
             return None
         if isinstance(node, yaml.ScalarNode) and (
             node.style is not None or getattr(node, "explicit_text", False)
         ):
             return value  # quoted, block or explicitly tagged text is always text
         if _AMBIGUOUS.match(value):
-            self.problems.append(
-                YamlProblem(
-                    line,
-                    f"'{value}' is ambiguous (YAML 1.1 reads it as a boolean, number or date, "
-                    f'YAML 1.2 as text): write "{value}" in quotes for text, or true/false',
-                )
-            )
+            self._problem(line, "ambiguous", value=value)
             return value
         if value in _TRUE:
             return True
@@ -233,16 +214,52 @@ class _Builder:
                     return number
                 raise ValueError("not a finite number")
         except ValueError:  # 4300+ digits, or 1e99999
-            self.problems.append(
-                YamlProblem(line, f"'{value[:20]}…' is not a usable number: write a smaller one")
-            )
+            self._problem(line, "number", value=value[:20])
             return None
         return value
 
 
-# Syntax errors in the words of a policy officer, not the parser's ("expected <block end>, but
+# Every problem in the words of a policy officer, not the parser's ("expected <block end>, but
 # found '?'"). Danish first (the users' language), English second.
 _SAY: dict[str, tuple[str, str]] = {
+    "large": (
+        "filen er større end {limit} bytes",
+        "the file is larger than {limit} bytes",
+    ),
+    "deep": (
+        "dokumentet er indlejret mere end {depth} niveauer dybt: forenkl det",
+        "the document is nested more than {depth} levels deep: simplify it",
+    ),
+    "alias": (
+        "aliaset '*{name}' er ikke tilladt: skriv værdien helt ud",
+        "alias '*{name}' is not allowed: write the value out in full",
+    ),
+    "anchor": (
+        "ankeret '&{name}' er ikke tilladt: skriv hver værdi helt ud",
+        "anchor '&{name}' is not allowed: write each value out in full",
+    ),
+    "tag": (
+        "mærket '{tag}' er ikke tilladt: filerne rummer kun almindelige data",
+        "tag '{tag}' is not allowed: rule files hold plain data",
+    ),
+    "key": (
+        "nøglen {name} skal være et navn; sæt den i anførselstegn, hvis den er et",
+        "key {name} must be a name; quote it if it is one",
+    ),
+    "duplicate": (
+        "nøglen '{name}' står to gange (første gang på linje {first}): fjern den ene",
+        "duplicate key '{name}' (first on line {first}): remove one of them",
+    ),
+    "ambiguous": (
+        "'{value}' er tvetydig (YAML 1.1 læser den som sand/falsk, et tal eller en dato, "
+        'YAML 1.2 som tekst): skriv "{value}" i anførselstegn for tekst, eller true/false',
+        "'{value}' is ambiguous (YAML 1.1 reads it as a boolean, number or date, "
+        'YAML 1.2 as text): write "{value}" in quotes for text, or true/false',
+    ),
+    "number": (
+        "'{value}…' er ikke et brugbart tal: skriv et mindre",
+        "'{value}…' is not a usable number: write a smaller one",
+    ),
     "invalid": ("ugyldig YAML", "not valid YAML"),
     "character": (
         "tegnet U+{code:04X} må ikke stå i en YAML-fil (kolonne {column}): fjern det",

@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 from hf_triage import (
     DecisionError,
     DecisionRecord,
+    RuleError,
     TriageError,
     decision_reasons,
+    load_rules,
     record_decision,
     triage,
 )
@@ -175,3 +177,37 @@ def test_cli_assess_shows_counterfactuals_and_questions(tmp_path: Path) -> None:
     assert "What would give another method" in out
     assert "Ask next" in out and "expected support need" in out
     assert "Why not" not in out
+
+
+def test_a_broken_reasons_file_names_file_and_line_in_danish_or_english(rules_copy: Path) -> None:
+    # policy staff edit rules/decision_reasons.yaml: its problems are worded like the rule files'
+    path = rules_copy / "decision_reasons.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text.index("  - code: citizen-declines")
+    broken = (
+        text[:first]
+        + "  - code: citizen-wish\n    da: x\n    en: x\n    source: '003'\n    flags: [nope]\n"
+        + "    colour: red\n"
+        + text[first:]
+    )
+    path.write_text(broken, encoding="utf-8")
+    rules = load_rules(rules_copy)
+    with pytest.raises(RuleError) as danish:
+        decision_reasons(rules)
+    assert "problem(er) i begrundelseskoderne" in str(danish.value)
+    (unknown,) = danish.value.problems
+    assert unknown.startswith(f"{path}:")
+    assert "ukendt nøgle 'colour'" in unknown
+    assert "red" not in unknown  # an unknown key's value is never echoed
+    path.write_text(broken.replace("    colour: red\n", ""), encoding="utf-8")
+    with pytest.raises(RuleError) as twice:
+        decision_reasons(rules)
+    assert [p.split(": ", 1)[1] for p in twice.value.problems] == [
+        "begrundelseskoden 'citizen-wish' bruges to gange",
+        "flaget 'nope' kendes ikke; mulige: " + twice.value.problems[1].split("mulige: ")[1],
+    ]
+    with pytest.raises(RuleError) as english:
+        decision_reasons(rules, lang="en")
+    assert "problem(s) in the decision reasons" in str(english.value)
+    assert "reason code 'citizen-wish' is used twice" in english.value.problems[0]
+    assert "flag 'nope' is not known; allowed: " in english.value.problems[1]

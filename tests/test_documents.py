@@ -75,7 +75,7 @@ def test_a_fifo_is_refused_before_reading(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # no writer: opening it for reading in blocking mode would hang
     with pytest.raises(Unreadable, match="FIFO"):
         read_text(fifo)
-    document = parse_document(fifo, "profile")
+    document = parse_document(fifo, "profile", "en")
     assert document.problems == (
         f"{fifo}:1: cannot read the profile: it is a FIFO (named pipe), not a regular file: "
         "give a file",
@@ -157,14 +157,21 @@ def test_the_document_must_be_a_mapping(tmp_path: Path, text: str) -> None:
 def test_a_fifo_among_the_rule_files_is_a_rule_error(rules_copy: Path) -> None:
     os.mkfifo(rules_copy / "extra.yaml")
     with pytest.raises(RuleError) as raised:
-        load_rules(rules_copy)
+        load_rules(rules_copy, lang="en")
     assert f"{rules_copy / 'extra.yaml'}:1: cannot read the file: it is a FIFO" in str(raised.value)
+    with pytest.raises(RuleError) as danish:
+        load_rules(rules_copy)
+    assert f"{rules_copy / 'extra.yaml'}:1: filen kan ikke læses: det er en FIFO" in str(
+        danish.value
+    )
 
 
 @needs_fifo
 def test_a_fifo_among_the_case_files_is_a_rule_error(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "cases.yaml")
     with pytest.raises(RuleError, match=r"cases\.yaml:1: cannot read the case file: it is a FIFO"):
+        load_cases(tmp_path, lang="en")
+    with pytest.raises(RuleError, match=r"cases\.yaml:1: testfilen kan ikke læses: det er en FIFO"):
         load_cases(tmp_path)
 
 

@@ -58,9 +58,14 @@ def test_a_broken_manifest_is_a_rule_error_with_its_line(rules_copy: Path) -> No
         encoding="utf-8",
     )
     with pytest.raises(RuleError, match=r"ruleset\.yaml:\d+: .*valid_to 2020-01-01 is before"):
+        load_rules(rules_copy, lang="en")
+    # Danish by default, as the rule files' own problems (no English sentence left)
+    with pytest.raises(RuleError, match=r"ruleset\.yaml:\d+: .*valid_to 2020-01-01 ligger før"):
         load_rules(rules_copy)
     path.write_text(text.replace("name: hf-triage-standard\n", ""), encoding="utf-8")
     with pytest.raises(RuleError, match=r"ruleset\.yaml:\d+: missing key 'name'"):
+        load_rules(rules_copy, lang="en")
+    with pytest.raises(RuleError, match=r"ruleset\.yaml:\d+: nøglen 'name' mangler"):
         load_rules(rules_copy)
 
 
@@ -120,6 +125,8 @@ def test_archive_takes_a_datetime_and_refuses_what_is_not_a_date(tmp_path: Path)
 def test_a_manifest_that_is_not_a_mapping_is_refused(rules_copy: Path) -> None:
     (rules_copy / "ruleset.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"ruleset\.yaml:1: not a manifest: write name, version"):
+        load_manifest(rules_copy, lang="en")
+    with pytest.raises(RuleError, match=r"ruleset\.yaml:1: ikke et manifest: skriv name, version"):
         load_manifest(rules_copy)
 
 
@@ -131,6 +138,8 @@ def test_a_source_listed_twice_or_a_bad_publication_date_is_refused(rules_copy: 
     first = manifest.sources[0]
     path.write_text(text.replace(f'date: "{first.date}"', 'date: "May 2020"', 1), encoding="utf-8")
     with pytest.raises(RuleError, match=r"'May 2020' is not a date; write 'YYYY', 'YYYY-MM'"):
+        load_manifest(rules_copy, lang="en")
+    with pytest.raises(RuleError, match=r"'May 2020' er ikke en dato; skriv 'ÅÅÅÅ', 'ÅÅÅÅ-MM'"):
         load_manifest(rules_copy)
     sources = text.index("\nsources:\n") + len("\nsources:\n")
     entry_end = text.index("\n  - id:", sources + 1) + 1
@@ -138,6 +147,8 @@ def test_a_source_listed_twice_or_a_bad_publication_date_is_refused(rules_copy: 
         text[:sources] + text[sources:entry_end] * 2 + text[entry_end:], encoding="utf-8"
     )
     with pytest.raises(RuleError, match=rf"source id\(s\) {first.id} listed twice"):
+        load_manifest(rules_copy, lang="en")
+    with pytest.raises(RuleError, match=rf"kilde-id {first.id} står to gange"):
         load_manifest(rules_copy)
 
 

@@ -315,10 +315,11 @@ def test_cases_run_against_the_rules_given(rules_copy: Path, tmp_path: Path) -> 
 # --- malformed case files -----------------------------------------------------------------------
 
 
-def load_error(tmp_path: Path, text: str) -> RuleError:
+def load_error(tmp_path: Path, text: str, lang: str = "en") -> RuleError:
+    """The error of loading one case file (English unless ``lang`` says otherwise)."""
     write(tmp_path / "bad", "bad.yaml", text)
     with pytest.raises(RuleError) as info:
-        load_cases(tmp_path / "bad")
+        load_cases(tmp_path / "bad", lang)
     return info.value
 
 
@@ -417,8 +418,13 @@ def test_duplicate_case_names_across_files_are_refused(tmp_path: Path) -> None:
     write(tmp_path / "dup", "a.yaml", case)
     write(tmp_path / "dup", "b.yaml", case)
     with pytest.raises(RuleError) as info:
-        load_cases(tmp_path / "dup")
+        load_cases(tmp_path / "dup", lang="en")
     assert "b.yaml:2: case name 'same name' is used twice (first at a.yaml:2)" in str(info.value)
+    with pytest.raises(RuleError) as danish:
+        load_cases(tmp_path / "dup")
+    assert "b.yaml:2: navnet 'same name' bruges to gange (første gang i a.yaml:2)" in str(
+        danish.value
+    )
 
 
 def test_a_file_that_is_not_a_case_file_is_refused(tmp_path: Path) -> None:
@@ -432,10 +438,48 @@ def test_a_file_that_is_not_a_case_file_is_refused(tmp_path: Path) -> None:
 
 def test_a_missing_or_empty_directory_is_a_rule_error(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="no test case directory"):
+        load_cases(tmp_path / "nowhere", lang="en")
+    with pytest.raises(RuleError, match="ingen mappe med testtilfælde"):
         load_cases(tmp_path / "nowhere")
     (tmp_path / "empty").mkdir()
     with pytest.raises(RuleError, match=r"no case files \(\*\.yaml\)"):
+        run_cases(default_rules(), tmp_path / "empty", lang="en")
+    with pytest.raises(RuleError, match=r"ingen testfiler \(\*\.yaml\)"):
         run_cases(default_rules(), tmp_path / "empty")
+
+
+def test_case_file_problems_are_danish_by_default(tmp_path: Path) -> None:
+    # policy staff write case files: their problems are in Danish, as the rule files' are
+    error = load_error(
+        tmp_path,
+        """
+        cases:
+          - name: misspelt
+            source: "000"
+            source: "001"
+            assessment: {consent: no}
+            expect:
+              method: MACT
+              warning: []
+          - name: 7
+            assessment: {}
+            expect: {method: ICM, warnings: []}
+        """,
+        lang="da",
+    )
+    text = "\n".join(error.problems)
+    assert "bad.yaml:4: nøglen 'source' står to gange (første gang på linje 3)" in text
+    assert "bad.yaml:5: 'no' er tvetydig" in text
+    assert "tilfælde 'misspelt': ukendt nøgle 'warning'" in text
+    assert "tilfælde 'misspelt': expect.method: 'MACT' er ikke tilladt her" in text
+    assert "tilfælde nr. 2: nøglen 'source' mangler: tilføj den" in text
+    english = ("duplicate", "ambiguous", "unknown key", "missing key", "is not allowed", "case ")
+    assert not [word for word in english if word in text], text
+    not_cases = load_error(tmp_path, "method: CTI\n", lang="da")
+    assert not_cases.problems[0].endswith(
+        "bad.yaml:1: ikke en testfil: den skal begynde med 'cases:' og en liste af tilfælde, "
+        "hver med name, source, assessment og expect"
+    )
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
 
 
 def problems_of(text: str) -> list[tuple[int, str]]:
-    return [(p.line, p.message) for p in parse_yaml(text).problems]
+    """The problems in English (the assertions below read English words)."""
+    return [(p.line, p.message) for p in parse_yaml(text, lang="en").problems]
 
 
 # --- parse_yaml ----------------------------------------------------------------------------
@@ -236,10 +237,12 @@ def first_source_line(path: Path) -> str:
     return line + "\n"
 
 
-def assert_problem_at(rules_dir: Path, path: Path, line: int, *words: str) -> RuleError:
-    """``load_rules`` fails naming ``path:line`` with a problem holding ``words``."""
+def assert_problem_at(
+    rules_dir: Path, path: Path, line: int, *words: str, lang: str = "da"
+) -> RuleError:
+    """``load_rules`` fails naming ``path:line`` with a problem holding ``words`` (in ``lang``)."""
     with pytest.raises(RuleError) as info:
-        load_rules(rules_dir)
+        load_rules(rules_dir, lang=lang)
     error = info.value
     where = f"{path}:{line}: "
     assert where in str(error), (where, str(error))
@@ -265,14 +268,16 @@ def test_rule_error_is_a_triage_error(rules_copy: Path) -> None:
 def test_rules_duplicate_key(rules_copy: Path) -> None:
     path = rules_copy / "cti.yaml"
     line = edit(path, "method: CTI\n", "method: CTI\nmethod: CTI\n") + 1
-    assert_problem_at(rules_copy, path, line, "duplicate", "'method'", f"line {line - 1}")
+    assert_problem_at(
+        rules_copy, path, line, "duplicate", "'method'", f"line {line - 1}", lang="en"
+    )
 
 
 def test_rules_duplicate_key_inside_a_criterion(rules_copy: Path) -> None:
     path = rules_copy / "icm.yaml"
     old = "  - id: icm-long-term-need\n"
     line = edit(path, old, old + "    id: icm-long-term-need-2\n") + 1
-    assert_problem_at(rules_copy, path, line, "duplicate", "'id'")
+    assert_problem_at(rules_copy, path, line, "duplicate", "'id'", lang="en")
 
 
 @pytest.mark.parametrize("word", ["no", "yes", "on", "off", "No", "YES"])
@@ -328,7 +333,7 @@ def test_rules_python_tag(rules_copy: Path, tmp_path: Path) -> None:
     line = edit(
         path, "title:\n", f'x: !!python/object/apply:os.system ["touch {marker}"]\ntitle:\n'
     )
-    assert_problem_at(rules_copy, path, line, "tag")
+    assert_problem_at(rules_copy, path, line, "tag", lang="en")
     assert not marker.exists()
 
 
@@ -463,3 +468,37 @@ def test_a_character_yaml_forbids_is_a_problem_with_its_line_not_a_crash(
 def test_a_forbidden_character_after_bare_cr_line_ends_names_its_line() -> None:
     [problem] = parse_yaml("a: 1\rb: 2\rc: x\x00\r", lang="en").problems
     assert problem.line == 3 and "column 5" in problem.message
+
+
+# --- the reader's problems in Danish (the default) -------------------------------------------
+
+#: one document per refusal of the reader, and a word of its Danish sentence
+DANISH = [
+    ("a: 1\na: 2\n", "står to gange"),
+    ("a: no\n", "tvetydig"),
+    ("a: !custom x\n", "mærket"),
+    ("a: &x 1\nb: *x\n", "ankeret"),
+    ("? [1, 2]\n: x\n", "skal være et navn"),
+    ("a: " + "9" * 5000 + "\n", "brugbart tal"),
+    ("a: " + "[" * 60 + "]" * 60 + "\n", "niveauer dybt"),
+]
+
+
+@pytest.mark.parametrize(("text", "danish"), DANISH)
+def test_every_refusal_is_danish_by_default_and_english_on_request(text: str, danish: str) -> None:
+    (problem,) = parse_yaml(text).problems
+    assert danish in problem.message
+    (english,) = parse_yaml(text, lang="en").problems
+    assert english.line == problem.line
+    assert danish not in english.message
+    assert english.message != problem.message
+
+
+def test_a_danish_rule_load_has_no_english_yaml_problem(rules_copy: Path) -> None:
+    path = rules_copy / "cti.yaml"
+    edit(path, "method: CTI\n", "method: CTI\nmethod: CTI\n")
+    with pytest.raises(RuleError) as info:
+        load_rules(rules_copy)
+    (problem,) = info.value.problems
+    assert "nøglen 'method' står to gange" in problem
+    assert "duplicate" not in problem

@@ -69,7 +69,7 @@ def rules_test(
     from .._cases import render_case_report, run_cases
 
     try:
-        report = run_cases(_load_in(rules_dir, lang))
+        report = run_cases(_load_in(rules_dir, lang), lang=lang.value)
     except TriageError as exc:
         fail_listing(exc)
     finish(report, render_case_report(report, lang.value), json_out)

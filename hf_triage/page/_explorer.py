@@ -71,12 +71,12 @@ class Explorer:
     reasons: list[dict[str, str]]
 
 
-def _cases(rules: CompiledRules) -> tuple[tuple[LoadedCase, ...], str | None]:
+def _cases(rules: CompiledRules, lang: str) -> tuple[tuple[LoadedCase, ...], str | None]:
     root = Path(rules.directory) / "tests"
     if not root.is_dir():
         return (), None
     try:
-        return load_cases(root), None
+        return load_cases(root, lang), None
     except TriageError as exc:
         return (), str(exc)
 
@@ -90,7 +90,7 @@ def _manifest(rules: CompiledRules) -> RulesetManifest | None:
 
 def _decision_reasons(rules: CompiledRules, lang: str) -> list[dict[str, str]]:
     try:
-        reasons = decision_reasons(rules)
+        reasons = decision_reasons(rules, lang)
     except TriageError:
         return []
     return [{"code": r.code, "text": r.text(lang), "source": r.source} for r in reasons]
@@ -99,7 +99,7 @@ def _decision_reasons(rules: CompiledRules, lang: str) -> list[dict[str, str]]:
 def explore(rules: CompiledRules, lang: str) -> Explorer:
     """Everything the explorer page shows. Runs ``rules check`` and the YAML cases (both take
     a fraction of a second on the shipped rules); the caller caches the result per rule set."""
-    cases, case_problem = _cases(rules)
+    cases, case_problem = _cases(rules, lang)
     by_reason: dict[str, list[str]] = {}
     by_warning: dict[str, list[str]] = {}
     by_signal: dict[str, list[str]] = {}

@@ -234,7 +234,8 @@ def test_ambiguous_yaml_names_the_line(runner: CliRunner, tmp_path: Path) -> Non
 
 def test_invalid_yaml(runner: CliRunner) -> None:
     result = runner.invoke(app, ["assess", "-"], input="complexity: [mild\n")
-    assert_one_line_error(result, "<stdin>", "ugyldig YAML")
+    # English, as every other problem of an assessment: one message in one language
+    assert_one_line_error(result, "<stdin>", "not valid YAML")
 
 
 @pytest.mark.parametrize("text", ["- complexity: mild\n", "just text\n", "3\n"])

@@ -42,7 +42,7 @@ def test_an_edited_figure_is_used(tmp_path: Path) -> None:
         (("citizens_per_worker: 8", "citizens_per_worker: 0"), r":\d+: caseload\.ICM\.citizens"),
         (("  ACT:\n", "  ACX:\n"), r":\d+: caseload\.ACX"),
         (("source:", "sourse:"), r":\d+: caseload\.CTI\.sourse"),
-        (("caseload:", "caseload: [\n"), r":\d+: ugyldig YAML"),
+        (("caseload:", "caseload: [\n"), r":\d+: not valid YAML"),
     ],
 )
 def test_a_bad_defaults_file_names_file_line_and_key(
