@@ -42,7 +42,7 @@ from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._manifest import manifest_findings
 from ._rulemodels import fmt_value
 
-__all__ = ["CONTRACT_WARNING_CODES", "CheckReport", "Finding", "check_rules", "render_report"]
+__all__ = ["CHECK_METHODS", "CONTRACT_WARNING_CODES", "CheckMethod", "CheckReport", "Finding", "check_rules", "render_report"]
 
 #: warning codes other systems key on (CONTRACT.md "Warning codes")
 CONTRACT_WARNING_CODES = (
@@ -54,6 +54,10 @@ CONTRACT_WARNING_CODES = (
     "consent-missing",
     "inconsistent-answers",
 )
+
+#: the ways ``check_rules`` can search the domain (``hf-triage rules check --method``)
+CheckMethod = Literal["symbolic", "regions"]
+CHECK_METHODS: tuple[CheckMethod, ...] = ("symbolic", "regions")
 
 Kind = Literal[
     "gap",
@@ -79,6 +83,12 @@ def _worse_orders(domain: Domain) -> dict[str, tuple[Scalar, ...]]:
     orders["support_duration"] = ("transitional", "long_term")
     return orders
 
+
+#: what the warnings can see of one decided (or undecided) assessment: method, least possible
+#: method, the open answers that would decide, the possible methods, the shared field values
+Reachable = tuple[
+    str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[Scalar | None, ...]
+]
 
 _MUNICIPALITIES: tuple[tuple[str, ...] | None, ...] = (None, METHODS, ())
 
@@ -130,6 +140,9 @@ class CheckReport:
     findings: tuple[Finding, ...]
     assessments_examined: int
     seconds: float
+    #: how the domain-wide checks ran: "symbolic" (BDDs, ``_symbolic``) or "regions" (the
+    #: class tuples enumerated); both give the same findings
+    method: CheckMethod = "regions"
 
     @property
     def ok(self) -> bool:
@@ -146,6 +159,7 @@ class CheckReport:
             "directory": self.directory,
             "assessments_examined": self.assessments_examined,
             "seconds": round(self.seconds, 4),
+            "method": self.method,
             "findings": [f.to_json() for f in self.findings],
         }
 
@@ -458,35 +472,12 @@ class _Checker:
         self.examined += 1
         return winner(self.rules, set(held))[0], held
 
-    def warnings(self) -> None:
-        codes = {w.code for w in self.rules.warnings}
-        for code in CONTRACT_WARNING_CODES:
-            if code not in codes:
-                self.add(
-                    "missing-warning",
-                    None,
-                    f"Advarslen '{code}' mangler i warnings.yaml; andre systemer er afhængige af "
-                    "den (CONTRACT.md). Tilføj den igen.",
-                    f"Warning '{code}' is missing from warnings.yaml; other systems key on it "
-                    "(CONTRACT.md). Add it back.",
-                    rule_ids=(code,),
-                )
-        # Warnings read the recommended method plus a few answers: collect every reachable
-        # (method, those answers) once, then try the warning-only answers and portfolios on it.
-        read = set(self.rules.warning_fields)
-        shared = [i for i, n in enumerate(self.names) if n in read]
-        warning_only = [
-            f for f in self.rules.warning_fields if f in self.fields and f not in self.names
-        ]
-        reachable: set[
-            tuple[
-                str | None,
-                str | None,
-                tuple[str, ...],
-                tuple[str, ...],
-                tuple[Scalar | None, ...],
-            ]
-        ] = set()
+    def _reachable(self, shared: list[int]) -> set[Reachable]:
+        """Every (method, least possible method, missing answers, possible methods, values of
+        the decision fields at ``shared``) that some assessment, complete or with core
+        answers open, reaches; by enumerating the class tuples (each core answer also absent).
+        """
+        reachable: set[Reachable] = set()
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for combo in product(
             *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
@@ -513,6 +504,29 @@ class _Checker:
             missing = _deciding([self.names[i] for i in open_], outcomes) if method is None else ()
             possible = tuple(found)
             reachable.add((method, least, missing, possible, tuple(combo[i] for i in shared)))
+        return reachable
+
+    def warnings(self) -> None:
+        codes = {w.code for w in self.rules.warnings}
+        for code in CONTRACT_WARNING_CODES:
+            if code not in codes:
+                self.add(
+                    "missing-warning",
+                    None,
+                    f"Advarslen '{code}' mangler i warnings.yaml; andre systemer er afhængige af "
+                    "den (CONTRACT.md). Tilføj den igen.",
+                    f"Warning '{code}' is missing from warnings.yaml; other systems key on it "
+                    "(CONTRACT.md). Add it back.",
+                    rule_ids=(code,),
+                )
+        # Warnings read the recommended method plus a few answers: every reachable
+        # (method, those answers) once, then the warning-only answers and portfolios on it.
+        read = set(self.rules.warning_fields)
+        shared = [i for i, n in enumerate(self.names) if n in read]
+        warning_only = [
+            f for f in self.rules.warning_fields if f in self.fields and f not in self.names
+        ]
+        reachable = self._reachable(shared)
         # Each warning is tried on its own region: the reachable states projected onto the
         # fields it reads, times the classes of the answers only warnings read, and the
         # portfolios only if it reads a portfolio fact (a warning depends on nothing else).
@@ -642,10 +656,23 @@ def _failing_tests(criterion: CompiledCriterion, facts: dict[str, Scalar]) -> in
     return sum(1 for t in tests_of(criterion.condition) if not holds(t, facts))
 
 
-def check_rules(rules: CompiledRules) -> CheckReport:
-    """Verify a compiled rule set exhaustively; see the module docstring for the findings."""
+def check_rules(rules: CompiledRules, method: CheckMethod = "symbolic") -> CheckReport:
+    """Verify a compiled rule set exhaustively; see the module docstring for the findings.
+
+    ``method`` "symbolic" (the default) does the domain-wide checks on binary decision
+    diagrams, whose size does not double with every independent field; "regions" enumerates
+    the class tuples (the earlier method, kept as a cross-check). Same findings either way.
+    """
+    if method not in CHECK_METHODS:
+        raise ValueError(f"method must be one of {', '.join(CHECK_METHODS)}, not {method!r:.40}")
     start = time.perf_counter()
-    checker = _Checker(rules)
+    checker: _Checker
+    if method == "symbolic":
+        from ._symbolic import SymbolicChecker  # the diagrams load only for a check
+
+        checker = SymbolicChecker(rules)
+    else:
+        checker = _Checker(rules)
     checker.run()
     checker.findings += manifest_findings(rules)  # the manifest (rules/ruleset.yaml)
     order = {"error": 0, "info": 1}
@@ -656,6 +683,7 @@ def check_rules(rules: CompiledRules) -> CheckReport:
         tuple(findings),
         checker.examined,
         time.perf_counter() - start,
+        method,
     )
 
 
