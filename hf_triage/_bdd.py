@@ -73,7 +73,7 @@ class BDD:
     def and_(self, u: int, v: int) -> int:
         if u == FALSE or v == FALSE:
             return FALSE
-        if u == TRUE or u == v:
+        if u in (TRUE, v):
             return v
         if v == TRUE:
             return u
@@ -86,7 +86,7 @@ class BDD:
     def or_(self, u: int, v: int) -> int:
         if u == TRUE or v == TRUE:
             return TRUE
-        if u == FALSE or u == v:
+        if u in (FALSE, v):
             return v
         if v == FALSE:
             return u
@@ -216,4 +216,3 @@ class BDD:
             del acc[var]
 
         yield from go(u, 0, {})
-

@@ -42,7 +42,15 @@ from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._manifest import manifest_findings
 from ._rulemodels import fmt_value
 
-__all__ = ["CHECK_METHODS", "CONTRACT_WARNING_CODES", "CheckMethod", "CheckReport", "Finding", "check_rules", "render_report"]
+__all__ = [
+    "CHECK_METHODS",
+    "CONTRACT_WARNING_CODES",
+    "CheckMethod",
+    "CheckReport",
+    "Finding",
+    "check_rules",
+    "render_report",
+]
 
 #: warning codes other systems key on (CONTRACT.md "Warning codes")
 CONTRACT_WARNING_CODES = (

@@ -28,7 +28,7 @@ size of the diagrams, not with the product of the fields.
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import combinations, product
+from itertools import combinations, pairwise, product
 from typing import Any
 
 from ._bdd import BDD, FALSE, TRUE
@@ -61,7 +61,9 @@ class SymbolicChecker(_Checker):
             self.bdd.any_of(self.eq(i, k) for k in range(len(self.reps[n])))
             for i, n in enumerate(self.names)
         )
-        self.holds = {c.id: self.bdd.and_(self._cond(c.condition), self.dom) for c in self.rules.criteria}
+        self.holds = {
+            c.id: self.bdd.and_(self._cond(c.condition), self.dom) for c in self.rules.criteria
+        }
         # winner: the method's criteria hold and no more intensive method's do
         self.wins: dict[str, int] = {}
         above = FALSE
@@ -205,7 +207,9 @@ class SymbolicChecker(_Checker):
         self.warnings()
         self.followup()
 
-    def _overlap(self, low: CompiledCriterion, high: CompiledCriterion, points: tuple[int, ...]) -> None:
+    def _overlap(
+        self, low: CompiledCriterion, high: CompiledCriterion, points: tuple[int, ...]
+    ) -> None:
         ex = self.facts(self.combo(points))
         self.add(
             "overlap",
@@ -237,7 +241,9 @@ class SymbolicChecker(_Checker):
         for method in METHODS:
             before = FALSE
             for c in sorted(self.rules.by_method[method], key=lambda c: c.id):
-                culprits.append((c.id, bdd.diff(bdd.and_(self.wins[method], self.holds[c.id]), before)))
+                culprits.append(
+                    (c.id, bdd.diff(bdd.and_(self.wins[method], self.holds[c.id]), before))
+                )
                 before = bdd.or_(before, self.holds[c.id])
         result: list[tuple[tuple[int, ...], Any]] = []
         earlier = FALSE  # tuples where an earlier field's step already breaks monotonicity
@@ -285,7 +291,7 @@ class SymbolicChecker(_Checker):
             return bdd.and_(bdd.restrict(wins, self.fix(i, reps.index(value))), self.dom)
 
         changing = FALSE
-        for a, b in zip(values, values[1:]):
+        for a, b in pairwise(values):
             for ma, mb in product(METHODS, METHODS):
                 if ma != mb:
                     changing = bdd.or_(changing, bdd.and_(at(a, ma), at(b, mb)))
@@ -299,7 +305,7 @@ class SymbolicChecker(_Checker):
             if value is not None:
                 facts[name] = value
             results.append((facts, self.outcome_of(facts)[0]))
-        for (fa, ma_), (fb, mb_) in zip(results, results[1:]):
+        for (fa, ma_), (fb, mb_) in pairwise(results):
             if ma_ != mb_ and ma_ is not None and mb_ is not None:
                 return fa, fb, ma_, mb_
         raise AssertionError("the symbolic and concrete outcomes disagree")  # pragma: no cover
