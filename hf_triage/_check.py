@@ -701,6 +701,12 @@ def render_report(report: CheckReport, lang: str = "da") -> str:
     lines = []
     errors = report.errors
     infos = [f for f in report.findings if f.severity == "info"]
+    how = {
+        ("symbolic", True): "symbolsk kontrol",
+        ("symbolic", False): "symbolic check",
+        ("regions", True): "kontrol af værdiklasserne",
+        ("regions", False): "check by value classes",
+    }[(report.method, da)]
     for f in errors:
         lines.append(f"{f.file}:{f.line}: [{f.kind}] {f.text(lang)}")
     for f in infos:
@@ -710,20 +716,20 @@ def render_report(report: CheckReport, lang: str = "da") -> str:
             f"Regelsættet er i orden: komplet, monotont og uafhængigt af hast, boligparathed, "
             f"samtykke, foreslået metode, situation, nuværende metode, boligplan, tidligere "
             f"udsættelser, tilbudt handleplan og kommune; opfølgningssignalerne kan alle "
-            f"udløses og modsiger ikke hinanden ({report.assessments_examined} "
+            f"udløses og modsiger ikke hinanden ({how}: {report.assessments_examined} "
             f"tilfælde undersøgt på {report.seconds:.2f} s)."
             if da
             else f"The rule set is sound: complete, monotone and independent of urgency, "
             f"housing readiness, consent, proposed method, situation, current method, housing "
             f"plan, previous evictions, action plan offered and municipality; every "
             f"follow-up signal can be raised and none contradicts another "
-            f"({report.assessments_examined} cases examined in {report.seconds:.2f} s)."
+            f"({how}: {report.assessments_examined} cases examined in {report.seconds:.2f} s)."
         )
     else:
         head = (
-            f"{len(errors)} fejl i regelsættet skal rettes før brug:"
+            f"{len(errors)} fejl i regelsættet skal rettes før brug ({how}):"
             if da
-            else f"{len(errors)} problem(s) in the rule set must be fixed before use:"
+            else f"{len(errors)} problem(s) in the rule set must be fixed before use ({how}):"
         )
     info = (
         f"{len(infos)} overlap til orientering (intensitetsordenen afgør dem)."
