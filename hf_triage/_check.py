@@ -98,6 +98,12 @@ Reachable = tuple[
     str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[Scalar | None, ...]
 ]
 
+#: a reachable state as one warning sees it: the parts of ``Reachable`` it reads, the values of
+#: its own decision fields, and whether a method was decided
+WarningState = tuple[
+    str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[Scalar | None, ...], bool
+]
+
 _MUNICIPALITIES: tuple[tuple[str, ...] | None, ...] = (None, METHODS, ())
 
 
@@ -514,6 +520,30 @@ class _Checker:
             reachable.add((method, least, missing, possible, tuple(combo[i] for i in shared)))
         return reachable
 
+    def _warning_states(
+        self, shared: list[int]
+    ) -> Callable[[list[int], set[str]], set[WarningState]]:
+        """A function from a warning's fields (positions in ``shared``) and everything it reads
+        to the reachable states as that warning sees them (``Reachable`` projected, plus
+        whether a method was decided)."""
+        reachable = self._reachable(shared)
+
+        def project(mine: list[int], reads: set[str]) -> set[WarningState]:
+            missing_read = any(f.startswith("missing_") for f in reads)
+            return {
+                (
+                    method if reads & {"method", "method_offered"} else None,
+                    least if "least_possible_method" in reads else None,
+                    missing if missing_read else (),
+                    possible if "possible_method_offered" in reads else (),
+                    tuple(values[k] for k in mine),
+                    method is not None,
+                )
+                for method, least, missing, possible, values in reachable
+            }
+
+        return project
+
     def warnings(self) -> None:
         codes = {w.code for w in self.rules.warnings}
         for code in CONTRACT_WARNING_CODES:
@@ -534,7 +564,7 @@ class _Checker:
         warning_only = [
             f for f in self.rules.warning_fields if f in self.fields and f not in self.names
         ]
-        reachable = self._reachable(shared)
+        project = self._warning_states(shared)
         # Each warning is tried on its own region: the reachable states projected onto the
         # fields it reads, times the classes of the answers only warnings read, and the
         # portfolios only if it reads a portfolio fact (a warning depends on nothing else).
@@ -548,18 +578,7 @@ class _Checker:
                 # derived from the life dimensions: try the ratings the rules distinguish
                 reads |= {f for f in self.fields if f.startswith("dimensions.")}
             mine = [k for k, i in enumerate(shared) if self.names[i] in reads]
-            missing_read = any(f.startswith("missing_") for f in reads)
-            projected = {
-                (
-                    method if reads & {"method", "method_offered"} else None,
-                    least if "least_possible_method" in reads else None,
-                    missing if missing_read else (),
-                    possible if "possible_method_offered" in reads else (),
-                    tuple(values[k] for k in mine),
-                    method is not None,
-                )
-                for method, least, missing, possible, values in reachable
-            }
+            projected = project(mine, reads)
             more_fields = [f for f in warning_only if f in reads]
             portfolios = (
                 _MUNICIPALITIES

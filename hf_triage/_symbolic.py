@@ -27,12 +27,13 @@ size of the diagrams, not with the product of the fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import combinations, pairwise, product
 from typing import Any
 
 from ._bdd import BDD, FALSE, TRUE
-from ._check import Reachable, _Checker, _show
+from ._check import Reachable, WarningState, _Checker, _show
 from ._compile import All, Any_, CompiledCriterion, CompiledRules, Cond, Not, Test, holds
 from ._domain import CORE_FIELDS, METHODS, Scalar
 from ._domain import intensity as rank
@@ -41,6 +42,8 @@ from ._enumerate import field_classes, to_assessment
 __all__ = ["SymbolicChecker"]
 
 Combo = tuple[Scalar | None, ...]
+#: (method, least possible, missing, possible methods, open core answers, the tuples reaching it)
+Part = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[int, ...], int]
 
 
 class SymbolicChecker(_Checker):
@@ -312,50 +315,81 @@ class SymbolicChecker(_Checker):
 
     def _reachable(self, shared: list[int]) -> set[Reachable]:
         """As ``_Checker._reachable``, with the open core answers quantified away."""
+        return {
+            (method, least, missing, found, values)
+            for method, least, missing, found, open_, part in self._reachable_parts()
+            for values in self._project(part, shared, open_)
+        }
+
+    def _warning_states(
+        self, shared: list[int]
+    ) -> Callable[[list[int], set[str]], set[WarningState]]:
+        """As ``_Checker._warning_states``, each warning's fields projected from the diagrams
+        (never the product of every field a warning reads)."""
+        parts = self._reachable_parts()
+
+        def project(mine: list[int], reads: set[str]) -> set[WarningState]:
+            missing_read = any(f.startswith("missing_") for f in reads)
+            fields = [shared[k] for k in mine]
+            return {
+                (
+                    method if reads & {"method", "method_offered"} else None,
+                    least if "least_possible_method" in reads else None,
+                    missing if missing_read else (),
+                    found if "possible_method_offered" in reads else (),
+                    values,
+                    method is not None,
+                )
+                for method, least, missing, found, open_, part in parts
+                for values in self._project(part, fields, open_)
+            }
+
+        return project
+
+    def _reachable_parts(self) -> list[Part]:
+        """(method, least possible, missing, possible methods, open core answers, the tuples
+        that reach them): the reachable states as diagrams over the answered fields."""
         bdd = self.bdd
-        reachable: set[Reachable] = set()
+        parts: list[Part] = []
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for size in range(len(core) + 1):
             for open_ in combinations(core, size):
                 open_vars = [v for i in open_ for v in self._bits[i]]
-                possible_at = {
-                    m: bdd.exists(self.wins[m], open_vars) for m in METHODS
-                }  # some completion gets m
+                # some completion of the open answers gets m
+                possible_at = {m: bdd.exists(self.wins[m], open_vars) for m in METHODS}
                 deciding = {i: self._deciding_set(i, open_) for i in open_}
+                answered = bdd.exists(self.dom, open_vars)
                 for chosen in product((False, True), repeat=len(METHODS)):
                     found = tuple(m for m, on in zip(METHODS, chosen, strict=True) if on)
                     base = bdd.all_of(
-                        possible_at[m] if on else bdd.not_(possible_at[m])
-                        for m, on in zip(METHODS, chosen, strict=True)
+                        [answered]
+                        + [
+                            possible_at[m] if on else bdd.not_(possible_at[m])
+                            for m, on in zip(METHODS, chosen, strict=True)
+                        ]
                     )
-                    base = bdd.and_(base, bdd.exists(self.dom, open_vars))
                     if base == FALSE:
                         continue
                     method = found[0] if len(found) == 1 else None
                     least = found[0] if found else None
-                    if not open_:  # complete: its own outcome (a gap reaches nothing)
-                        method = least
-                    splits: list[tuple[tuple[str, ...], int]] = [((), base)]
-                    if method is None and open_:
-                        splits = []
-                        for marks in product((False, True), repeat=len(open_)):
-                            part = bdd.all_of(
-                                [base]
-                                + [
-                                    deciding[i] if on else bdd.not_(deciding[i])
-                                    for i, on in zip(open_, marks, strict=True)
-                                ]
-                            )
-                            names = tuple(
+                    if method is not None or not open_:
+                        parts.append((method, least, (), found, open_, base))
+                        continue
+                    # undecided: the derived missing_<field> facts, the open answers that decide
+                    for marks in product((False, True), repeat=len(open_)):
+                        part = bdd.all_of(
+                            [base]
+                            + [
+                                deciding[i] if on else bdd.not_(deciding[i])
+                                for i, on in zip(open_, marks, strict=True)
+                            ]
+                        )
+                        if part != FALSE:
+                            missing = tuple(
                                 self.names[i] for i, on in zip(open_, marks, strict=True) if on
                             )
-                            splits.append((names, part))
-                    for missing, part in splits:
-                        if part == FALSE:
-                            continue
-                        for values in self._project(part, shared, open_):
-                            reachable.add((method, least, missing, found, values))
-        return reachable
+                            parts.append((method, least, missing, found, open_, part))
+        return parts
 
     def _deciding_set(self, field: int, open_: tuple[int, ...]) -> int:
         """The tuples (open answers aside) where ``field``'s answer changes the method while

@@ -10,7 +10,7 @@ truth tables.
 
 from __future__ import annotations
 
-import sys
+import shutil
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,38 @@ from test_check import copy_rules, edit
 
 from hf_triage import load_rules
 from hf_triage._bdd import BDD, FALSE, TRUE
-from hf_triage._check import CheckReport, Finding, check_rules, render_report
-from hf_triage._compile import CompiledRules
-from hf_triage._domain import intensity
+from hf_triage._check import CheckReport, Finding, _Checker, check_rules, render_report
+from hf_triage._compile import CompiledRules, fields_of
+from hf_triage._domain import DEFAULT_DOMAIN, Domain, FieldSpec, intensity
 from hf_triage._engine import BUILTIN, winner
 from hf_triage._load import default_rules_dir
+from hf_triage._symbolic import SymbolicChecker
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from bench_check import light_domain, light_rules  # noqa: E402
+
+def light_domain(n: int) -> Domain:
+    """The shipped domain plus ``light_1`` .. ``light_n``: optional yes/no-like fields 0-1."""
+    return DEFAULT_DOMAIN.with_fields(
+        *(
+            FieldSpec(f"light_{i}", (0, 1), "ordinal", monotone=True, label_da="l", label_en="l")
+            for i in range(1, n + 1)
+        )
+    )
+
+
+def light_rules(target: Path, n: int) -> Path:
+    """The shipped rules plus one ICM criterion per light field (as benchmarks/bench_check.py)."""
+    for path in default_rules_dir().glob("*.yaml"):
+        if not path.name.startswith("municipality"):
+            shutil.copy(path, target / path.name)
+    with (target / "icm.yaml").open("a", encoding="utf-8") as fh:
+        for i in range(1, n + 1):
+            fh.write(
+                f"\n  - id: icm-light-{i}\n"
+                f"    when: {{field: light_{i}, is: 1}}\n"
+                '    reason: {da: "Ekstra felt.", en: "Extra field."}\n'
+                '    source: "generated for a test"\n'
+            )
+    return target
 
 
 # -- the diagrams ----------------------------------------------------------------------------
@@ -53,7 +77,7 @@ def formulas() -> st.SearchStrategy[Formula]:
 
 def evaluate(f: Formula, bits: tuple[bool, ...]) -> bool:
     if f[0] == "var":
-        return bits[f[1]]
+        return bool(bits[f[1]])
     if f[0] == "not":
         return not evaluate(f[1], bits)
     a, b = evaluate(f[1], bits), evaluate(f[2], bits)
@@ -276,3 +300,28 @@ def test_many_light_fields_are_checked_without_enumerating(tmp_path: Path) -> No
     assert found and found[0].rule_ids == ("icm-light-24",)
     for finding in found:
         assert_genuine(rules, finding)
+
+
+@pytest.mark.parametrize("seed", [None, 0, 1, 2, 3])
+def test_the_reachable_warning_states_are_the_same(tmp_path: Path, seed: int | None) -> None:
+    """What the warnings can see (method, least possible, missing answers, possible methods
+    and the values of the fields each reads), by the diagrams and by enumeration."""
+    if seed is None:
+        rules = load_rules(default_rules_dir())
+    else:
+        domain = domain_with(1, levels=3)
+        fields = ["complexity", "service_use", "support_duration", "dimensions.housing", "extra_1"]
+        directory = generate_small(
+            tmp_path / "rules", seed, domain, fields, criteria=4, warnings=3, base=seed % 2 == 0
+        )
+        rules = load_rules(directory, domain=domain)
+    symbolic, regions = SymbolicChecker(rules), _Checker(rules)
+    read = set(rules.warning_fields)
+    shared = [i for i, n in enumerate(regions.names) if n in read]
+    assert symbolic._reachable(shared) == regions._reachable(shared)
+    by_diagrams, by_regions = symbolic._warning_states(shared), regions._warning_states(shared)
+    for w in rules.warnings:
+        reads = fields_of(w.condition)
+        for k in range(len(shared) + 1):  # the warning's own fields and a few more
+            mine = [j for j, i in enumerate(shared) if regions.names[i] in reads or j < k]
+            assert by_diagrams(mine, reads) == by_regions(mine, reads)
