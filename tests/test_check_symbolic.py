@@ -10,6 +10,7 @@ truth tables.
 
 from __future__ import annotations
 
+import json
 import shutil
 from itertools import product
 from pathlib import Path
@@ -20,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rulegen import domain_with, generate, generate_small
 from test_check import copy_rules, edit
+from typer.testing import CliRunner
 
 from hf_triage import load_rules
 from hf_triage._bdd import BDD, FALSE, TRUE
@@ -29,6 +31,7 @@ from hf_triage._domain import DEFAULT_DOMAIN, Domain, FieldSpec, intensity
 from hf_triage._engine import BUILTIN, winner
 from hf_triage._load import default_rules_dir
 from hf_triage._symbolic import SymbolicChecker
+from hf_triage.cli import app
 
 
 def light_domain(n: int) -> Domain:
@@ -325,3 +328,22 @@ def test_the_reachable_warning_states_are_the_same(tmp_path: Path, seed: int | N
         for k in range(len(shared) + 1):  # the warning's own fields and a few more
             mine = [j for j, i in enumerate(shared) if regions.names[i] in reads or j < k]
             assert by_diagrams(mine, reads) == by_regions(mine, reads)
+
+
+def test_the_cli_method_option_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for method in ("symbolic", "regions"):
+        result = runner.invoke(
+            app, ["rules", "check", str(default_rules_dir()), "--json", "--method", method]
+        )
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["method"] == method
+    english = runner.invoke(app, ["rules", "check", "--method", "regions", "--lang", "en"])
+    assert english.exit_code == 0 and "(check by value classes:" in english.output
+    wrong = runner.invoke(app, ["rules", "check", "--method", "sat"])
+    assert wrong.exit_code == 2 and "symbolic" in wrong.output
+
+
+def test_an_unknown_method_is_refused_with_the_allowed_ones() -> None:
+    with pytest.raises(ValueError, match=r"symbolic, regions, not 'x{39}$"):
+        check_rules(load_rules(default_rules_dir()), "x" * 100)  # type: ignore[arg-type]
