@@ -64,14 +64,14 @@ class SymbolicChecker(_Checker):
             self.bdd.any_of(self.eq(i, k) for k in range(len(self.reps[n])))
             for i, n in enumerate(self.names)
         )
-        self.holds = {
+        self.criterion_holds = {
             c.id: self.bdd.and_(self._cond(c.condition), self.dom) for c in self.rules.criteria
         }
         # winner: the method's criteria hold and no more intensive method's do
         self.wins: dict[str, int] = {}
         above = FALSE
         for method in reversed(METHODS):
-            own = self.bdd.any_of(self.holds[c.id] for c in self.rules.by_method[method])
+            own = self.bdd.any_of(self.criterion_holds[c.id] for c in self.rules.by_method[method])
             self.wins[method] = self.bdd.diff(own, above)
             above = self.bdd.or_(above, own)
         self.gaps = self.bdd.diff(self.dom, above)
@@ -178,7 +178,7 @@ class SymbolicChecker(_Checker):
             self.findings[-1] = replace(self.findings[-1], count=count)
         # unreachable, shadowed
         for c in self.rules.criteria:
-            if self.holds[c.id] == FALSE:
+            if self.criterion_holds[c.id] == FALSE:
                 self.add(
                     "unreachable",
                     c,
@@ -187,7 +187,7 @@ class SymbolicChecker(_Checker):
                     f"Criterion '{c.id}' can never hold: its condition contradicts itself or "
                     "needs values that do not exist. Fix or remove it.",
                 )
-            elif bdd.and_(self.holds[c.id], self.wins[c.method]) == FALSE:
+            elif bdd.and_(self.criterion_holds[c.id], self.wins[c.method]) == FALSE:
                 self.add(
                     "shadowed",
                     c,
@@ -201,7 +201,9 @@ class SymbolicChecker(_Checker):
         for low in self.rules.criteria:
             for high in self.rules.criteria:
                 if rank(low.method) < rank(high.method):
-                    first = self.first(bdd.and_(self.holds[low.id], self.holds[high.id]))
+                    first = self.first(
+                        bdd.and_(self.criterion_holds[low.id], self.criterion_holds[high.id])
+                    )
                     if first is not None:
                         overlaps.append((first, low.id, high.id))
         for points, low_id, high_id in sorted(overlaps):
@@ -245,9 +247,12 @@ class SymbolicChecker(_Checker):
             before = FALSE
             for c in sorted(self.rules.by_method[method], key=lambda c: c.id):
                 culprits.append(
-                    (c.id, bdd.diff(bdd.and_(self.wins[method], self.holds[c.id]), before))
+                    (
+                        c.id,
+                        bdd.diff(bdd.and_(self.wins[method], self.criterion_holds[c.id]), before),
+                    )
                 )
-                before = bdd.or_(before, self.holds[c.id])
+                before = bdd.or_(before, self.criterion_holds[c.id])
         result: list[tuple[tuple[int, ...], Any]] = []
         earlier = FALSE  # tuples where an earlier field's step already breaks monotonicity
         for i, name, step in self._next_steps:
