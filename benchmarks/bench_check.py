@@ -5,11 +5,14 @@ The k rule sets are generated: a domain with k extra optional ordinal fields (0-
 (``Domain.with_fields``; the shipped domain is untouched), and criteria and a warning that read
 them together are appended to a copy of the shipped rules, compiled against that domain
 (``extended_rules``). The light one adds 8 optional yes/no-like fields (0-1), each read by one
-ICM criterion of its own and the last by a warning; ``--light 8 10 12`` shows how it scales.
-Times are medians of several runs, reported with a same-run baseline (a fixed pure-Python
-workload) so that numbers from noisy shared machines can be compared.
+ICM criterion of its own and the last by a warning; ``--light 8 10 12 16 20`` shows how it
+scales. Each rule set is checked by both methods, ``symbolic`` (binary decision diagrams, the
+default) and ``regions`` (the class tuples enumerated; it doubles per light field, so it runs
+only up to ``--regions-up-to`` fields). Times are medians of several runs, reported with a
+same-run baseline (a fixed pure-Python workload) so that numbers from noisy shared machines can
+be compared.
 
-    python benchmarks/bench_check.py [--repeat N] [--light 8 10 12]
+    python benchmarks/bench_check.py [--repeat N] [--light 8 10 12 16 20] [--regions-up-to 12]
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import time
 from pathlib import Path
 
 from hf_triage import load_rules
-from hf_triage._check import check_rules, render_report
+from hf_triage._check import CheckMethod, check_rules, render_report
 from hf_triage._domain import DEFAULT_DOMAIN, Domain, FieldSpec
 from hf_triage._load import default_rules_dir
 
@@ -159,6 +162,19 @@ def light_rules(target: Path, n: int = 8) -> Path:
     return target
 
 
+def timed_check(
+    directory: Path, domain: Domain, method: CheckMethod, repeat: int
+) -> tuple[float, int]:
+    """(median seconds of load + check, cases examined); the rule set must be sound."""
+    report = check_rules(load_rules(directory, domain=domain), method)
+    assert report.ok, render_report(report, "en")
+    seconds = median_time(
+        lambda: check_rules(load_rules(directory, domain=domain), method),
+        repeat,
+    )
+    return seconds, report.assessments_examined
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
@@ -169,61 +185,77 @@ def main() -> int:
         default=[8],
         help="numbers of light fields (default 8; above 8 timed once: the scaling)",
     )
+    parser.add_argument(
+        "--regions-up-to",
+        type=int,
+        default=12,
+        help="time the region method on light rule sets up to this many fields (it doubles "
+        "per field; above, only the symbolic method runs)",
+    )
     args = parser.parse_args()
 
     base = median_time(baseline, args.repeat)
-    shipped = load_rules(default_rules_dir())
-    shipped_report = check_rules(shipped)
-    assert shipped_report.ok, render_report(shipped_report, "en")
-    t_shipped = median_time(lambda: check_rules(load_rules(default_rules_dir())), args.repeat)
-
-    extended: list[tuple[int, float, int]] = []
-    for k in (2, 3, 4):
-        domain = extra_domain(k)
-        with tempfile.TemporaryDirectory() as tmp:
-            extended_dir = extended_rules(Path(tmp), k)
-            report = check_rules(load_rules(extended_dir, domain=domain))
-            assert report.ok, render_report(report, "en")
-            seconds = median_time(
-                lambda: check_rules(load_rules(extended_dir, domain=domain)),  # noqa: B023
-                args.repeat,
+    rows: list[tuple[str, dict[str, tuple[float, int]]]] = []
+    both: tuple[CheckMethod, ...] = ("regions", "symbolic")
+    with tempfile.TemporaryDirectory() as tmp:
+        shipped = default_rules_dir()
+        rows.append(
+            (
+                "shipped rules",
+                {m: timed_check(shipped, DEFAULT_DOMAIN, m, args.repeat) for m in both},
             )
-            extended.append((k, seconds, report.assessments_examined))
-    light: list[tuple[int, float, int]] = []
-    for n in args.light:
-        domain = light_domain(n)
-        with tempfile.TemporaryDirectory() as tmp:
-            light_dir = light_rules(Path(tmp), n)
-            light_report = check_rules(load_rules(light_dir, domain=domain))
-            assert light_report.ok, render_report(light_report, "en")
-            seconds = median_time(
-                lambda: check_rules(load_rules(light_dir, domain=domain)),  # noqa: B023
-                args.repeat if n <= 8 else 1,
+        )
+        for k in (2, 3, 4):
+            directory = Path(tmp) / f"extra{k}"
+            directory.mkdir()
+            extended_rules(directory, k)
+            domain = extra_domain(k)
+            rows.append(
+                (
+                    f"shipped + {k} interacting optional 5-level fields",
+                    {m: timed_check(directory, domain, m, args.repeat) for m in both},
+                )
             )
-            light.append((n, seconds, light_report.assessments_examined))
+        for n in args.light:
+            directory = Path(tmp) / f"light{n}"
+            directory.mkdir()
+            light_rules(directory, n)
+            domain = light_domain(n)
+            repeat = args.repeat if n <= 8 else 1
+            methods = both if n <= args.regions_up_to else both[1:]
+            rows.append(
+                (
+                    f"shipped + {n} light optional 2-level fields",
+                    {m: timed_check(directory, domain, m, repeat) for m in methods},
+                )
+            )
 
-    print("| rule set | load + check (median) | assessments examined | ratio to baseline |")
-    print("|---|---|---|---|")
-    print(f"| baseline: 1e6-iteration Python loop | {base * 1e3:.1f} ms | – | 1.0 |")
     print(
-        f"| shipped rules | {t_shipped * 1e3:.1f} ms | {shipped_report.assessments_examined} "
-        f"| {t_shipped / base:.1f} |"
+        "| rule set | regions: load + check | symbolic: load + check | regions ÷ symbolic "
+        "| × baseline (regions / symbolic) | cases examined (regions / symbolic) |"
     )
-    for k, seconds, examined in extended:
-        print(
-            f"| shipped + {k} interacting optional 5-level fields | {seconds * 1e3:.1f} ms | "
-            f"{examined} | {seconds / base:.1f} |"
-        )
-    for n, seconds, examined in light:
-        print(
-            f"| shipped + {n} light optional 2-level fields | {seconds * 1e3:.1f} ms | "
-            f"{examined} | {seconds / base:.1f} |"
-        )
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, by_method in rows:
+        sym, sym_n = by_method["symbolic"]
+        if "regions" in by_method:
+            reg, reg_n = by_method["regions"]
+            print(
+                f"| {label} | {fmt(reg)} | {fmt(sym)} | {reg / sym:.1f} | "
+                f"{reg / base:.1f} / {sym / base:.1f} | {reg_n:,} / {sym_n:,} |"
+            )
+        else:
+            print(f"| {label} | – | {fmt(sym)} | – | – / {sym / base:.1f} | – / {sym_n:,} |")
+    print(f"\nbaseline: 1e6-iteration Python loop, {base * 1e3:.1f} ms (median)")
     print(
-        f"\nPython {sys.version.split()[0]}; command: python benchmarks/bench_check.py "
-        f"--repeat {args.repeat} --light {' '.join(map(str, args.light))}"
+        f"Python {sys.version.split()[0]}; command: python benchmarks/bench_check.py "
+        f"--repeat {args.repeat} --light {' '.join(map(str, args.light))} "
+        f"--regions-up-to {args.regions_up_to}"
     )
     return 0
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1e3:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":

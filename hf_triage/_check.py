@@ -42,7 +42,15 @@ from ._enumerate import course_states, field_classes, tests_of, to_assessment
 from ._manifest import manifest_findings
 from ._rulemodels import fmt_value
 
-__all__ = ["CONTRACT_WARNING_CODES", "CheckReport", "Finding", "check_rules", "render_report"]
+__all__ = [
+    "CHECK_METHODS",
+    "CONTRACT_WARNING_CODES",
+    "CheckMethod",
+    "CheckReport",
+    "Finding",
+    "check_rules",
+    "render_report",
+]
 
 #: warning codes other systems key on (CONTRACT.md "Warning codes")
 CONTRACT_WARNING_CODES = (
@@ -54,6 +62,10 @@ CONTRACT_WARNING_CODES = (
     "consent-missing",
     "inconsistent-answers",
 )
+
+#: the ways ``check_rules`` can search the domain (``hf-triage rules check --method``)
+CheckMethod = Literal["symbolic", "regions"]
+CHECK_METHODS: tuple[CheckMethod, ...] = ("symbolic", "regions")
 
 Kind = Literal[
     "gap",
@@ -79,6 +91,18 @@ def _worse_orders(domain: Domain) -> dict[str, tuple[Scalar, ...]]:
     orders["support_duration"] = ("transitional", "long_term")
     return orders
 
+
+#: what the warnings can see of one decided (or undecided) assessment: method, least possible
+#: method, the open answers that would decide, the possible methods, the shared field values
+Reachable = tuple[
+    str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[Scalar | None, ...]
+]
+
+#: a reachable state as one warning sees it: the parts of ``Reachable`` it reads, the values of
+#: its own decision fields, and whether a method was decided
+WarningState = tuple[
+    str | None, str | None, tuple[str, ...], tuple[str, ...], tuple[Scalar | None, ...], bool
+]
 
 _MUNICIPALITIES: tuple[tuple[str, ...] | None, ...] = (None, METHODS, ())
 
@@ -130,6 +154,9 @@ class CheckReport:
     findings: tuple[Finding, ...]
     assessments_examined: int
     seconds: float
+    #: how the domain-wide checks ran: "symbolic" (BDDs, ``_symbolic``) or "regions" (the
+    #: class tuples enumerated); both give the same findings
+    method: CheckMethod = "regions"
 
     @property
     def ok(self) -> bool:
@@ -146,6 +173,7 @@ class CheckReport:
             "directory": self.directory,
             "assessments_examined": self.assessments_examined,
             "seconds": round(self.seconds, 4),
+            "method": self.method,
             "findings": [f.to_json() for f in self.findings],
         }
 
@@ -458,35 +486,12 @@ class _Checker:
         self.examined += 1
         return winner(self.rules, set(held))[0], held
 
-    def warnings(self) -> None:
-        codes = {w.code for w in self.rules.warnings}
-        for code in CONTRACT_WARNING_CODES:
-            if code not in codes:
-                self.add(
-                    "missing-warning",
-                    None,
-                    f"Advarslen '{code}' mangler i warnings.yaml; andre systemer er afhængige af "
-                    "den (CONTRACT.md). Tilføj den igen.",
-                    f"Warning '{code}' is missing from warnings.yaml; other systems key on it "
-                    "(CONTRACT.md). Add it back.",
-                    rule_ids=(code,),
-                )
-        # Warnings read the recommended method plus a few answers: collect every reachable
-        # (method, those answers) once, then try the warning-only answers and portfolios on it.
-        read = set(self.rules.warning_fields)
-        shared = [i for i, n in enumerate(self.names) if n in read]
-        warning_only = [
-            f for f in self.rules.warning_fields if f in self.fields and f not in self.names
-        ]
-        reachable: set[
-            tuple[
-                str | None,
-                str | None,
-                tuple[str, ...],
-                tuple[str, ...],
-                tuple[Scalar | None, ...],
-            ]
-        ] = set()
+    def _reachable(self, shared: list[int]) -> set[Reachable]:
+        """Every (method, least possible method, missing answers, possible methods, values of
+        the decision fields at ``shared``) that some assessment, complete or with core
+        answers open, reaches; by enumerating the class tuples (each core answer also absent).
+        """
+        reachable: set[Reachable] = set()
         core = [i for i, n in enumerate(self.names) if n in CORE_FIELDS]
         for combo in product(
             *([None, *self.reps[n]] if n in CORE_FIELDS else self.reps[n] for n in self.names)
@@ -513,6 +518,53 @@ class _Checker:
             missing = _deciding([self.names[i] for i in open_], outcomes) if method is None else ()
             possible = tuple(found)
             reachable.add((method, least, missing, possible, tuple(combo[i] for i in shared)))
+        return reachable
+
+    def _warning_states(
+        self, shared: list[int]
+    ) -> Callable[[list[int], set[str]], set[WarningState]]:
+        """A function from a warning's fields (positions in ``shared``) and everything it reads
+        to the reachable states as that warning sees them (``Reachable`` projected, plus
+        whether a method was decided)."""
+        reachable = self._reachable(shared)
+
+        def project(mine: list[int], reads: set[str]) -> set[WarningState]:
+            missing_read = any(f.startswith("missing_") for f in reads)
+            return {
+                (
+                    method if reads & {"method", "method_offered"} else None,
+                    least if "least_possible_method" in reads else None,
+                    missing if missing_read else (),
+                    possible if "possible_method_offered" in reads else (),
+                    tuple(values[k] for k in mine),
+                    method is not None,
+                )
+                for method, least, missing, possible, values in reachable
+            }
+
+        return project
+
+    def warnings(self) -> None:
+        codes = {w.code for w in self.rules.warnings}
+        for code in CONTRACT_WARNING_CODES:
+            if code not in codes:
+                self.add(
+                    "missing-warning",
+                    None,
+                    f"Advarslen '{code}' mangler i warnings.yaml; andre systemer er afhængige af "
+                    "den (CONTRACT.md). Tilføj den igen.",
+                    f"Warning '{code}' is missing from warnings.yaml; other systems key on it "
+                    "(CONTRACT.md). Add it back.",
+                    rule_ids=(code,),
+                )
+        # Warnings read the recommended method plus a few answers: every reachable
+        # (method, those answers) once, then the warning-only answers and portfolios on it.
+        read = set(self.rules.warning_fields)
+        shared = [i for i, n in enumerate(self.names) if n in read]
+        warning_only = [
+            f for f in self.rules.warning_fields if f in self.fields and f not in self.names
+        ]
+        project = self._warning_states(shared)
         # Each warning is tried on its own region: the reachable states projected onto the
         # fields it reads, times the classes of the answers only warnings read, and the
         # portfolios only if it reads a portfolio fact (a warning depends on nothing else).
@@ -526,18 +578,7 @@ class _Checker:
                 # derived from the life dimensions: try the ratings the rules distinguish
                 reads |= {f for f in self.fields if f.startswith("dimensions.")}
             mine = [k for k, i in enumerate(shared) if self.names[i] in reads]
-            missing_read = any(f.startswith("missing_") for f in reads)
-            projected = {
-                (
-                    method if reads & {"method", "method_offered"} else None,
-                    least if "least_possible_method" in reads else None,
-                    missing if missing_read else (),
-                    possible if "possible_method_offered" in reads else (),
-                    tuple(values[k] for k in mine),
-                    method is not None,
-                )
-                for method, least, missing, possible, values in reachable
-            }
+            projected = project(mine, reads)
             more_fields = [f for f in warning_only if f in reads]
             portfolios = (
                 _MUNICIPALITIES
@@ -642,10 +683,23 @@ def _failing_tests(criterion: CompiledCriterion, facts: dict[str, Scalar]) -> in
     return sum(1 for t in tests_of(criterion.condition) if not holds(t, facts))
 
 
-def check_rules(rules: CompiledRules) -> CheckReport:
-    """Verify a compiled rule set exhaustively; see the module docstring for the findings."""
+def check_rules(rules: CompiledRules, method: CheckMethod = "symbolic") -> CheckReport:
+    """Verify a compiled rule set exhaustively; see the module docstring for the findings.
+
+    ``method`` "symbolic" (the default) does the domain-wide checks on binary decision
+    diagrams, whose size does not double with every independent field; "regions" enumerates
+    the class tuples (the earlier method, kept as a cross-check). Same findings either way.
+    """
+    if method not in CHECK_METHODS:
+        raise ValueError(f"method must be one of {', '.join(CHECK_METHODS)}, not {method!r:.40}")
     start = time.perf_counter()
-    checker = _Checker(rules)
+    checker: _Checker
+    if method == "symbolic":
+        from ._symbolic import SymbolicChecker  # the diagrams load only for a check
+
+        checker = SymbolicChecker(rules)
+    else:
+        checker = _Checker(rules)
     checker.run()
     checker.findings += manifest_findings(rules)  # the manifest (rules/ruleset.yaml)
     order = {"error": 0, "info": 1}
@@ -656,6 +710,7 @@ def check_rules(rules: CompiledRules) -> CheckReport:
         tuple(findings),
         checker.examined,
         time.perf_counter() - start,
+        method,
     )
 
 
@@ -665,6 +720,12 @@ def render_report(report: CheckReport, lang: str = "da") -> str:
     lines = []
     errors = report.errors
     infos = [f for f in report.findings if f.severity == "info"]
+    how = {
+        ("symbolic", True): "symbolsk kontrol",
+        ("symbolic", False): "symbolic check",
+        ("regions", True): "kontrol af værdiklasserne",
+        ("regions", False): "check by value classes",
+    }[(report.method, da)]
     for f in errors:
         lines.append(f"{f.file}:{f.line}: [{f.kind}] {f.text(lang)}")
     for f in infos:
@@ -674,20 +735,20 @@ def render_report(report: CheckReport, lang: str = "da") -> str:
             f"Regelsættet er i orden: komplet, monotont og uafhængigt af hast, boligparathed, "
             f"samtykke, foreslået metode, situation, nuværende metode, boligplan, tidligere "
             f"udsættelser, tilbudt handleplan og kommune; opfølgningssignalerne kan alle "
-            f"udløses og modsiger ikke hinanden ({report.assessments_examined} "
+            f"udløses og modsiger ikke hinanden ({how}: {report.assessments_examined} "
             f"tilfælde undersøgt på {report.seconds:.2f} s)."
             if da
             else f"The rule set is sound: complete, monotone and independent of urgency, "
             f"housing readiness, consent, proposed method, situation, current method, housing "
             f"plan, previous evictions, action plan offered and municipality; every "
             f"follow-up signal can be raised and none contradicts another "
-            f"({report.assessments_examined} cases examined in {report.seconds:.2f} s)."
+            f"({how}: {report.assessments_examined} cases examined in {report.seconds:.2f} s)."
         )
     else:
         head = (
-            f"{len(errors)} fejl i regelsættet skal rettes før brug:"
+            f"{len(errors)} fejl i regelsættet skal rettes før brug ({how}):"
             if da
-            else f"{len(errors)} problem(s) in the rule set must be fixed before use:"
+            else f"{len(errors)} problem(s) in the rule set must be fixed before use ({how}):"
         )
     info = (
         f"{len(infos)} overlap til orientering (intensitetsordenen afgør dem)."

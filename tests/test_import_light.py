@@ -59,3 +59,18 @@ def test_import_and_triage_load_no_heavy_dependency(code: str) -> None:
 def test_the_probe_sees_a_heavy_dependency_when_one_is_loaded() -> None:
     # the check above can fail: importing one on purpose is seen
     assert _loaded_after("import hf_triage, jinja2") == ["jinja2"]
+
+
+@pytest.mark.slow  # a fresh interpreter; CI runs it
+def test_the_symbolic_checker_loads_only_for_a_check() -> None:
+    # the binary decision diagrams of `rules check` (issue 15 item 3) are not paid per import
+    probe = (
+        "import sys, hf_triage\n"
+        "print(sorted(m for m in sys.modules if m in ('hf_triage._bdd', 'hf_triage._symbolic')))\n"
+        "hf_triage.check_rules(hf_triage.default_rules())\n"
+        "print(sorted(m for m in sys.modules if m in ('hf_triage._bdd', 'hf_triage._symbolic')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split("\n")[:2] == ["[]", "['hf_triage._bdd', 'hf_triage._symbolic']"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -42,8 +43,26 @@ DirArgument = Annotated[
 ]
 
 
+class CheckMethodChoice(str, Enum):
+    symbolic = "symbolic"
+    regions = "regions"
+
+
+MethodOption = Annotated[
+    CheckMethodChoice,
+    typer.Option(
+        "--method",
+        help="symbolic: binary decision diagrams (default); regions: enumerate the value "
+        "classes (the earlier method). Same findings; the report names the method.",
+    ),
+]
+
+
 def rules_check(
-    rules_dir: DirArgument = None, json_out: JsonOption = False, lang: LangOption = Lang.da
+    rules_dir: DirArgument = None,
+    json_out: JsonOption = False,
+    lang: LangOption = Lang.da,
+    method: MethodOption = CheckMethodChoice.symbolic,
 ) -> None:
     """Verify a rule set exhaustively: gaps, monotonicity, invariance, dead criteria.
 
@@ -55,7 +74,9 @@ def rules_check(
         compiled = _load_in(rules_dir, lang)
     except TriageError as exc:
         fail_listing(exc)
-    report = check_rules(compiled)
+    report = check_rules(
+        compiled, "symbolic" if method is CheckMethodChoice.symbolic else "regions"
+    )
     finish(report, render_report(report, lang.value), json_out)
 
 
