@@ -63,17 +63,17 @@ def assert_like_triage(frame: Any, **kwargs: Any) -> None:
     """Every row of ``triage_frame(frame)`` says what ``triage()`` says of the row."""
     out = triage_frame(frame, **kwargs)
     fields = [c for c in frame.columns if c in FIELDS]
-    for k in range(len(frame)):
-        cells = {name: frame[name].iloc[k] for name in fields}
-        row = out.iloc[k]
+    results = out[list(RESULT_COLUMNS)].astype(object)
+    results = results.where(results.notna(), None).to_dict("records")
+    for cells, row in zip(frame[fields].to_dict("records"), results, strict=True):
         try:
             rec = triage(nested(cells), **kwargs)
         except AssessmentError as exc:
             assert row["error"] == "; ".join(exc.problems), cells
-            assert all(pd.isna(row[c]) for c in RESULT_COLUMNS[:-1]), cells
+            assert all(row[c] is None for c in RESULT_COLUMNS[:-1]), cells
             continue
-        assert pd.isna(row["error"]), cells
-        assert (row["method"] if isinstance(row["method"], str) else None) == rec.method, cells
+        assert row["error"] is None, cells
+        assert row["method"] == rec.method, cells
         assert split_list(row["possible_methods"]) == rec.possible_methods, cells
         assert split_list(row["missing"]) == rec.missing, cells
         assert split_list(row["warning_codes"]) == rec.warning_codes, cells
