@@ -84,8 +84,9 @@ def _factorized(series: Any) -> tuple[np.ndarray, list[Any]]:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     if isinstance(series.dtype, pd.CategoricalDtype):
-        # the categories are the values: no hashing of the rows at all
-        return series.cat.codes.to_numpy(), list(series.cat.categories)
+        # the categories are the values: no hashing of the rows at all (nor a copy of the
+        # codes: ``.array.codes`` is the categorical's own array, read-only)
+        return series.array.codes, list(series.cat.categories)
     if series.dtype == object:
         return _object_codes(series)
     try:
@@ -250,7 +251,7 @@ def _contexts(
     of: dict[int, int] = {}
     for slot in slots:
         full = full_of(slot)
-        number = numbers.setdefault(tuple(full.get(f) for f in names), len(numbers))
+        number = numbers.setdefault(tuple(map(full.get, names)), len(numbers))
         if number == len(first):
             first.append(slot)
         of[slot] = number
@@ -417,24 +418,33 @@ class _Columns:
 
 
 class _Combinations:
-    """Each row's warnings as one number over the warning groups' lists (mixed radix), the
-    lists merged into file order once per combination present; renumbered over the
-    combinations present when the next group would make the number too wide for a table."""
+    """Each row's warnings as one number over the warning groups' lists (mixed radix),
+    spelled once per combination present; renumbered over the combinations present when the
+    next group would make the number too wide for a table.
 
-    def __init__(self, n: int) -> None:
+    A list is held as a bit mask over the rule set's warnings in file order (the groups'
+    warnings are disjoint, so a combination's mask is the sum of its lists' masks), spelled
+    eight warnings at a time.
+    """
+
+    def __init__(self, n: int, codes: list[str]) -> None:
         self._n = n
+        self._codes = codes  # the rule set's warning codes, in file order
+        self._bytes: dict[tuple[int, int], str] = {}  # (byte number, byte) -> its codes
         self.rows: np.ndarray | None = None
         self._span = 1
-        self._prefix: list[tuple[str, ...]] = [()]  # the merged lists before the stages
-        self._stages: list[tuple[list[tuple[str, ...]], int]] = []  # (a group's lists, stride)
+        self._prefix: list[int] = [0]  # the masks before the stages (after a renumbering)
+        self._stages: list[tuple[list[int], int, int]] = []  # (a group's masks, stride, width)
 
     def add(self, lists: list[tuple[str, ...]], numbers: np.ndarray, slots: np.ndarray) -> None:
         """A group's distinct lists, the list number per key slot, each row's key slot."""
-        width = max(len(lists), 1)
+        bit = {code: 1 << i for i, code in enumerate(self._codes)}
+        masks = [sum(bit[code] for code in codes) for codes in lists] or [0]
+        width = len(masks)
         if width > 1:
             if self._span * width > _TABLE_LIMIT and self.rows is not None:
                 keys, self.rows = _dense(self.rows, self._span)
-                self._prefix = [self._merged(k) for k in keys]
+                self._prefix = [self._mask(k) for k in keys]
                 self._stages = []
                 self._span = len(keys)
             dtype = _key_dtype(self._span * width)
@@ -444,23 +454,39 @@ class _Combinations:
             else:
                 self.rows = self.rows.astype(dtype, copy=False)
                 self.rows += term
-        self._stages.append((lists, self._span))
+        self._stages.append((masks, self._span, width))
         self._span *= width
 
-    def _merged(self, k: int) -> tuple[str, ...]:
-        merged = self._prefix[k % len(self._prefix)]
-        for lists, stride in self._stages:
-            if lists:
-                merged += lists[(k // stride) % len(lists)]
-        return merged
+    def _mask(self, k: int) -> int:
+        mask = self._prefix[k % len(self._prefix)]
+        for masks, stride, width in self._stages:
+            mask += masks[(k // stride) % width]
+        return mask
 
-    def slots(self) -> tuple[_Slots, list[tuple[str, ...]]]:
-        """Each row's combination as a slot, and each slot's merged warnings."""
+    def _spelled(self, mask: int) -> str:
+        parts = []
+        number = 0
+        while mask:
+            byte = mask & 0xFF
+            if byte:
+                part = self._bytes.get((number, byte))
+                if part is None:
+                    codes = self._codes[8 * number : 8 * number + 8]
+                    part = SEPARATOR.join(c for i, c in enumerate(codes) if byte >> i & 1)
+                    self._bytes[number, byte] = part
+                parts.append(part)
+            mask >>= 8
+            number += 1
+        return SEPARATOR.join(parts)
+
+    def slots(self) -> tuple[_Slots, list[str]]:
+        """Each row's combination as a slot, and each slot's warning codes (joined)."""
         import numpy as np
 
         rows = self.rows if self.rows is not None else np.zeros(self._n, dtype=np.int8)
+        self.rows = None
         found = _slots(rows, self._span)
-        return found, [self._merged(k) for k in found.keys]
+        return found, [self._spelled(self._mask(k)) for k in found.keys]
 
 
 def _highest_classes(compiled: CompiledRules) -> tuple[np.ndarray, list[Scalar | None]]:
@@ -551,7 +577,7 @@ def _coded_results(
         counts[HIGHEST] = len(highest[1])
     groups = warning_groups(compiled, counts) or [(frozenset[str](), ())]
     groups.sort(key=lambda group: HIGHEST in group[1])
-    combinations = _Combinations(n)
+    combinations = _Combinations(n, [w.code for w in compiled.warnings])
     for codes_in, own in groups:
         g_radices, own_span = _radices([f for f in own if f != HIGHEST], found_classes)
         with_highest = HIGHEST in own and highest is not None
@@ -609,14 +635,12 @@ def _coded_results(
     table.finish()
 
     # Each row's warnings: the groups' lists, merged into file order once per combination.
-    rank = {w.code: i for i, w in enumerate(compiled.warnings)}
-    c, merged = combinations.slots()
-    combinations.rows = None
+    c, spelled = combinations.slots()
     strings: dict[str, tuple[_Slots, list[str | None]]] = {
         "method": (d, [decisions[s].method for s in d.slots]),
         "possible_methods": (d, [SEPARATOR.join(decisions[s].possible_methods) for s in d.slots]),
         "missing": (d, [SEPARATOR.join(decisions[s].missing) for s in d.slots]),
-        "warning_codes": (c, [SEPARATOR.join(sorted(m, key=rank.__getitem__)) for m in merged]),
+        "warning_codes": (c, list[str | None](spelled)),
         "reason_ids": (d, [SEPARATOR.join(decisions[s].reason_ids) for s in d.slots]),
     }
     out_codes: dict[str, np.ndarray] = {}
