@@ -430,7 +430,6 @@ class _Combinations:
     def __init__(self, n: int, codes: list[str]) -> None:
         self._n = n
         self._codes = codes  # the rule set's warning codes, in file order
-        self._bytes: dict[tuple[int, int], str] = {}  # (byte number, byte) -> its codes
         self.rows: np.ndarray | None = None
         self._span = 1
         self._prefix: list[int] = [0]  # the masks before the stages (after a renumbering)
@@ -463,22 +462,6 @@ class _Combinations:
             mask += masks[(k // stride) % width]
         return mask
 
-    def _spelled(self, mask: int) -> str:
-        parts = []
-        number = 0
-        while mask:
-            byte = mask & 0xFF
-            if byte:
-                part = self._bytes.get((number, byte))
-                if part is None:
-                    codes = self._codes[8 * number : 8 * number + 8]
-                    part = SEPARATOR.join(c for i, c in enumerate(codes) if byte >> i & 1)
-                    self._bytes[number, byte] = part
-                parts.append(part)
-            mask >>= 8
-            number += 1
-        return SEPARATOR.join(parts)
-
     def slots(self) -> tuple[_Slots, list[str]]:
         """Each row's combination as a slot, and each slot's warning codes (joined)."""
         import numpy as np
@@ -486,7 +469,24 @@ class _Combinations:
         rows = self.rows if self.rows is not None else np.zeros(self._n, dtype=np.int8)
         self.rows = None
         found = _slots(rows, self._span)
-        return found, [self._spelled(self._mask(k)) for k in found.keys]
+        # the masks of the combinations present, vectorised (Python ints past 64 warnings)
+        kind = np.uint64 if len(self._codes) <= 64 else object
+        keys = np.array(found.keys, dtype=np.int64)
+        mask = np.array(self._prefix, dtype=kind)[keys % len(self._prefix)]
+        for masks, stride, width in self._stages:
+            mask += np.array(masks, dtype=kind)[(keys // stride) % width]
+        parts = []
+        for start in range(0, len(self._codes), 8):
+            codes = self._codes[start : start + 8]
+            spelled = np.array(
+                [SEPARATOR.join(c for i, c in enumerate(codes) if b >> i & 1) for b in range(256)],
+                dtype=object,
+            )
+            byte = np.bitwise_and(np.right_shift(mask, start), 0xFF).astype(np.intp)
+            parts.append(spelled[byte].tolist())
+        if not parts:  # a rule set without warnings
+            return found, [""] * len(found.keys)
+        return found, [SEPARATOR.join(filter(None, part)) for part in zip(*parts, strict=True)]
 
 
 def _highest_classes(compiled: CompiledRules) -> tuple[np.ndarray, list[Scalar | None]]:
