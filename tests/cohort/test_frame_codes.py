@@ -4,17 +4,21 @@ a key can take (lookup tables, sorted keys, renumbered warning combinations), an
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 pd = pytest.importorskip("pandas")
 
-from hf_triage import AssessmentError, triage, triage_frame  # noqa: E402 - after the importorskip
+from rulegen import condition, generate  # noqa: E402
+
+from hf_triage import AssessmentError, load_rules, triage, triage_frame  # noqa: E402
 from hf_triage._cohort import RESULT_COLUMNS, read_cell, split_list  # noqa: E402
 from hf_triage._cohort import _frame  # noqa: E402
-from hf_triage._domain import FIELDS  # noqa: E402
+from hf_triage._domain import DEFAULT_DOMAIN, FIELDS  # noqa: E402
 
 OFFERS = {"offers": ["CTI", "ICM"]}
 
@@ -183,3 +187,42 @@ def test_result_codes_are_narrow() -> None:
     for column in RESULT_COLUMNS:
         size = 1 if len(out[column].cat.categories) < 127 else 2
         assert out[column].cat.codes.dtype.itemsize == size, column
+
+
+#: what generated criteria read (answers) and warnings read (answers and derived facts: the
+#: highest rating's group keeps the whole decision key, the others a context of it)
+GENERATED_ANSWERS = [
+    "complexity",
+    "service_use",
+    "support_duration",
+    "situation",
+    "consent",
+    "housing_plan",
+    "proposed_method",
+    "dimensions.housing",
+    "dimensions.network",
+    "dimensions.substance_use",
+]
+GENERATED_DERIVED = ["highest_dimension", "method", "least_possible_method"]
+
+
+@pytest.mark.slow  # triage() of generated rules builds slow decision support; CI runs it
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_rule_sets_answer_as_triage(seed: int, tmp_path: Path) -> None:
+    """Random criteria and warnings on top of the shipped rules: other warning groups, other
+    contexts, the highest rating beside other answers."""
+    directory = generate(tmp_path / "rules", seed, fields=GENERATED_ANSWERS, warnings=0)
+    rnd = random.Random(seed)
+    with (directory / "warnings.yaml").open("a", encoding="utf-8") as fh:
+        for i in range(5):
+            when = condition(rnd, DEFAULT_DOMAIN, [*GENERATED_ANSWERS, *GENERATED_DERIVED])
+            fh.write(
+                f"\n  - code: generated-{i}\n"
+                f"    when: {json.dumps(when)}\n"
+                '    text: {da: "Genereret.", en: "Generated."}\n'
+                '    source: "generated for a test"\n'
+            )
+    rules = load_rules(directory)
+    rows = random_rows(300, seed, bad=0.01)
+    frame = pd.DataFrame({name: [as_text(r.get(name)) for r in rows] for name in FIELDS})
+    assert_like_triage(frame.astype("category"), rules=rules, municipality=OFFERS)
