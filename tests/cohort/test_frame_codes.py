@@ -16,8 +16,7 @@ pd = pytest.importorskip("pandas")
 from rulegen import condition, generate  # noqa: E402
 
 from hf_triage import AssessmentError, load_rules, triage, triage_frame  # noqa: E402
-from hf_triage._cohort import RESULT_COLUMNS, read_cell, split_list  # noqa: E402
-from hf_triage._cohort import _frame  # noqa: E402
+from hf_triage._cohort import RESULT_COLUMNS, _frame, read_cell, split_list  # noqa: E402
 from hf_triage._domain import DEFAULT_DOMAIN, FIELDS  # noqa: E402
 
 OFFERS = {"offers": ["CTI", "ICM"]}
