@@ -1,19 +1,26 @@
 """``triage_frame``: the vectorised path for a pandas or polars DataFrame.
 
 A result depends only on the answers the rules read (``CompiledRules.result_fields``) and on
-the municipality's offers. ``triage_frame`` reads every field column as small integer codes
-over its distinct cells (one ``factorize`` per column; a categorical's own codes), reads and
-validates each distinct cell once, and gathers each row's value class per field. The decision
-is one key per row over the classes of the fields the criteria read, each distinct key decided
-once by the engine's matcher; the warnings, as in the decision table (``_table``), group by
-group (``_enumerate.warning_groups``: no group reads another group's fields), one key per row
-over the decision and the group's own fields, each distinct key matched once; each row's
-warnings are the groups' lists merged into file order once per distinct combination. So the
-work per key stays small however many answers the warnings read (rule set 1.2: 4,718,592
-class tuples, but a few hundred keys per group). No Python object is made per cell, so string,
-categorical and object columns cost about the same as a numpy implementation of the rules
-over the decoded columns (``benchmarks/bench_frame.py``). The tests check the two paths agree
-row for row, on the enumerated domain and random cohorts.
+the municipality's offers. ``triage_frame`` reads every field column once, as small integer
+codes over its distinct cells (one ``factorize`` per column; a categorical's own codes), and
+validates each distinct cell once. The decision is one key per row over the classes of the
+fields the criteria read, each distinct key decided once by the engine's matcher; the
+warnings, as in the decision table (``_table``), group by group
+(``_enumerate.warning_groups``: no group reads another group's fields), one key per row over
+the group's own fields and its context of the decision, each distinct key matched once; each
+row's warnings are one number over the groups' lists, spelled once per distinct combination.
+So the work per key stays small however many answers the warnings read (rule set 1.2:
+4,718,592 class tuples, but a few hundred keys per group).
+
+The passes over the rows are few and narrow: a column's codes go through one lookup table
+straight into the key that reads the column (each field feeds one key), keys are int16 where
+they fit (int32 beyond), a key's distinct values are found by counting and its answers
+indexed by the key itself (no sort, no int64 key), and only a bad flag and the highest
+rating live per row beside the keys. No Python object is made per cell, so string,
+categorical and object columns cost about what a numpy implementation of the rules over the
+decoded columns does, in a fraction of its memory (``benchmarks/bench_frame.py``). The tests
+check the two paths agree row for row, on the enumerated domain, random cohorts and
+generated rule sets.
 
 The result columns (``_cells.RESULT_COLUMNS``) are pandas categoricals (polars: Categorical),
 so a million rows cost a million small integers, not a million Python lists.
