@@ -629,6 +629,8 @@ def _coded_results(
             rest, own_part = divmod(k, own_span)
             high, b = divmod(rest, base_span)
             d_slot = b if first is None else first[b]
+            if d_slot not in decisions:
+                continue  # a decision key no row has (answering every key): no row reads it
             facts = answers(own_part, g_radices, dict(d_facts[d_slot]))
             if with_highest and highest is not None and spare is not None:
                 value = highest[1][high]

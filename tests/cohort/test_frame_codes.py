@@ -163,8 +163,8 @@ def test_wide_keys_and_renumbered_combinations_give_the_same_columns(
     dtype: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the lookup tables limited to 16 values every key is sorted instead and the
-    warning combinations are renumbered after each group; with one row per value every
-    group's keys are answered whether present or not: the result columns stay the same,
+    warning combinations are renumbered after each group; answering every value of each
+    group's key, present or not (as on frames of many rows): the result columns stay the same,
     categories included."""
     rows = random_rows(800, 8, bad=0.01)
     frame = pd.DataFrame({name: [as_text(r.get(name)) for r in rows] for name in FIELDS})
@@ -173,7 +173,7 @@ def test_wide_keys_and_renumbered_combinations_give_the_same_columns(
     monkeypatch.setattr(_frame, "_TABLE_LIMIT", 16)
     assert results(triage_frame(frame, municipality=OFFERS)) == want
     monkeypatch.setattr(_frame, "_TABLE_LIMIT", 1 << 24)
-    monkeypatch.setattr(_frame, "_ROWS_PER_KEY", 1)
+    monkeypatch.setattr(_frame, "_ROWS_PER_KEY", 0)
     assert results(triage_frame(frame, municipality=OFFERS)) == want
 
 
