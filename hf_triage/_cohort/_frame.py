@@ -149,12 +149,17 @@ def _object_codes(series: Any) -> tuple[np.ndarray, list[Any]]:
         typed = pd.Series([_typed(v) for v in values.tolist()], dtype=object)
         codes, keys = pd.factorize(typed, use_na_sentinel=True)
         return codes, [k[1] if isinstance(k, tuple) else k for k in keys]
+    uniques = list(value_uniques)
+    # only text among the distinct values: no value of another type equals a text, so none
+    # was merged with one (what read_csv(dtype=object) gives; no pass over the rows)
+    if all(type(u) is str for u in uniques):
+        return value_codes, uniques
     # one kind of value (blanks aside): nothing of another type can have been merged
     if pd.api.types.infer_dtype(values, skipna=True) in _ONE_KIND:
-        return value_codes, list(value_uniques)
+        return value_codes, uniques
     type_codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
     if len(types) <= 1:
-        return value_codes, list(value_uniques)
+        return value_codes, uniques
     # blanks (code -1) become one more code whose value reads as unknown
     key = np.where(value_codes < 0, -1, value_codes.astype(np.int64) * len(types) + type_codes)
     codes, _ = pd.factorize(key)
