@@ -1,19 +1,26 @@
 """``triage_frame``: the vectorised path for a pandas or polars DataFrame.
 
 A result depends only on the answers the rules read (``CompiledRules.result_fields``) and on
-the municipality's offers. ``triage_frame`` reads every field column as small integer codes
-over its distinct cells (one ``factorize`` per column; a categorical's own codes), reads and
-validates each distinct cell once, and gathers each row's value class per field. The decision
-is one key per row over the classes of the fields the criteria read, each distinct key decided
-once by the engine's matcher; the warnings, as in the decision table (``_table``), group by
-group (``_enumerate.warning_groups``: no group reads another group's fields), one key per row
-over the decision and the group's own fields, each distinct key matched once; each row's
-warnings are the groups' lists merged into file order once per distinct combination. So the
-work per key stays small however many answers the warnings read (rule set 1.2: 4,718,592
-class tuples, but a few hundred keys per group). No Python object is made per cell, so string,
-categorical and object columns cost about the same as a numpy implementation of the rules
-over the decoded columns (``benchmarks/bench_frame.py``). The tests check the two paths agree
-row for row, on the enumerated domain and random cohorts.
+the municipality's offers. ``triage_frame`` reads every field column once, as small integer
+codes over its distinct cells (one ``factorize`` per column; a categorical's own codes), and
+validates each distinct cell once. The decision is one key per row over the classes of the
+fields the criteria read, each distinct key decided once by the engine's matcher; the
+warnings, as in the decision table (``_table``), group by group
+(``_enumerate.warning_groups``: no group reads another group's fields), one key per row over
+the group's own fields and its context of the decision, each distinct key matched once; each
+row's warnings are one number over the groups' lists, spelled once per distinct combination.
+So the work per key stays small however many answers the warnings read (rule set 1.2:
+4,718,592 class tuples, but a few hundred keys per group).
+
+The passes over the rows are few and narrow: a column's codes go through one lookup table
+straight into the key that reads the column (each field feeds one key), keys are int16 where
+they fit (int32 beyond), a key's distinct values are found by counting and its answers
+indexed by the key itself (no sort, no int64 key), and only a bad flag and the highest
+rating live per row beside the keys. No Python object is made per cell, so string,
+categorical and object columns cost about what a numpy implementation of the rules over the
+decoded columns does, in a fraction of its memory (``benchmarks/bench_frame.py``). The tests
+check the two paths agree row for row, on the enumerated domain, random cohorts and
+generated rule sets.
 
 The result columns (``_cells.RESULT_COLUMNS``) are pandas categoricals (polars: Categorical),
 so a million rows cost a million small integers, not a million Python lists.
@@ -32,7 +39,7 @@ from .._engine import BUILTIN, decide, warning_facts_for
 from .._enumerate import HIGHEST, tests_by_field, warning_groups
 from .._exceptions import AssessmentError
 from .._models import Municipality, validate_mapping
-from .._types import Decision, Facts, Kind
+from .._types import Facts, Kind
 from ._cells import RESULT_COLUMNS, SEPARATOR, VALUE_INDEX, column_problem, problem_of, read_cell
 from ._profile import as_municipality
 
@@ -84,8 +91,9 @@ def _factorized(series: Any) -> tuple[np.ndarray, list[Any]]:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     if isinstance(series.dtype, pd.CategoricalDtype):
-        # the categories are the values: no hashing of the rows at all
-        return series.cat.codes.to_numpy(), list(series.cat.categories)
+        # the categories are the values: no hashing of the rows at all (nor a copy of the
+        # codes: ``.array.codes`` is the categorical's own array, read-only)
+        return series.array.codes, list(series.cat.categories)
     if series.dtype == object:
         return _object_codes(series)
     try:
@@ -141,12 +149,17 @@ def _object_codes(series: Any) -> tuple[np.ndarray, list[Any]]:
         typed = pd.Series([_typed(v) for v in values.tolist()], dtype=object)
         codes, keys = pd.factorize(typed, use_na_sentinel=True)
         return codes, [k[1] if isinstance(k, tuple) else k for k in keys]
+    uniques = list(value_uniques)
+    # only text among the distinct values: no value of another type equals a text, so none
+    # was merged with one (what read_csv(dtype=object) gives; no pass over the rows)
+    if all(type(u) is str for u in uniques):
+        return value_codes, uniques
     # one kind of value (blanks aside): nothing of another type can have been merged
     if pd.api.types.infer_dtype(values, skipna=True) in _ONE_KIND:
-        return value_codes, list(value_uniques)
+        return value_codes, uniques
     type_codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
     if len(types) <= 1:
-        return value_codes, list(value_uniques)
+        return value_codes, uniques
     # blanks (code -1) become one more code whose value reads as unknown
     key = np.where(value_codes < 0, -1, value_codes.astype(np.int64) * len(types) + type_codes)
     codes, _ = pd.factorize(key)
@@ -228,19 +241,15 @@ def _contexts(
     compiled: CompiledRules,
     codes: frozenset[str],
     own: tuple[str, ...],
-    d_keys: np.ndarray,
-    decisions: Mapping[int, Decision],
-    facts_of_d: Callable[[int], dict[str, Scalar]],
-    offers: frozenset[str] | None,
-) -> tuple[np.ndarray, list[int]]:
-    """Per distinct decision key (in ``d_keys`` order): the number of its context for a
-    warning group, and per context one decision key that has it.
+    slots: list[int],
+    full_of: Callable[[int], Facts],
+) -> tuple[dict[int, int], list[int]]:
+    """Per decision slot: the number of its context for a warning group, and per context one
+    decision slot that has it.
 
     A context is what the group's warnings read besides the group's own fields: decision
     answers (a representative of their class passes the same tests) and derived facts.
     """
-    import numpy as np
-
     reads = set[str]().union(
         *(
             fields_of(w.condition).union(*(fields_of(v.condition) for v in w.variants))
@@ -251,30 +260,245 @@ def _contexts(
     names = sorted(reads - set(own))
     numbers: dict[tuple[Scalar | None, ...], int] = {}
     first: list[int] = []
-    of = np.empty(len(d_keys), dtype=np.int64)
-    for j, k in enumerate(d_keys.tolist()):
-        full = warning_facts_for(facts_of_d(k), decisions[k], offers)
-        number = numbers.setdefault(tuple(full.get(f) for f in names), len(numbers))
+    of: dict[int, int] = {}
+    for slot in slots:
+        full = full_of(slot)
+        number = numbers.setdefault(tuple(map(full.get, names)), len(numbers))
         if number == len(first):
-            first.append(k)
-        of[j] = number
+            first.append(slot)
+        of[slot] = number
     return of, first
 
 
-def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys (sorted) and each row's position among them."""
+#: A key of at most this many values indexes lookup tables directly (linear time, no sort)
+#: while the tables are not much larger than the frame; a wider key's values are sorted.
+_TABLE_LIMIT = 1 << 24
+#: Answer every value of a narrow key instead of finding the values present (a pass over the
+#: rows) when the frame has this many rows per value: answering one value (a few warning
+#: predicates in Python) costs about what a pass over a few thousand rows does.
+_ROWS_PER_KEY = 4096
+
+
+def _key_dtype(span: int) -> Any:
+    """The narrowest integer type holding 0 .. span - 1: every pass over a narrow key moves
+    fewer bytes. (The spans over FIELDS' classes stay far below 2**63.)"""
     import numpy as np
 
-    top = int(key.max()) + 1 if len(key) else 0
-    if top <= 1 << 24:  # a lookup table: linear time, no sort
-        seen = np.zeros(top, dtype=bool)
-        seen[key] = True
-        keys = np.flatnonzero(seen)
-        lookup = np.empty(top, dtype=np.int32)
-        lookup[keys] = np.arange(len(keys), dtype=np.int32)
-        return keys, lookup[key]
-    keys, inverse = np.unique(key, return_inverse=True)
-    return keys, inverse.reshape(-1)
+    return np.int16 if span <= 1 << 15 else np.int32 if span <= 1 << 31 else np.int64
+
+
+def _code_dtype(n_categories: int) -> Any:
+    """The smallest integer type pandas keeps as codes for that many categories (no copy)."""
+    import numpy as np
+
+    return np.int8 if n_categories < 127 else np.int16 if n_categories < 32_767 else np.int32
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """The values of a per-row key to answer, and each row's slot in the tables over them.
+
+    While the key is narrow a slot is the key itself (``rows`` is the key: no pass over the
+    rows); a wider key's distinct values are sorted and numbered 0, 1, ...
+    """
+
+    keys: list[int]  # the key values to answer, ascending
+    slots: list[int]  # the table slot of each
+    rows: np.ndarray  # each row's slot
+    count: int  # the size of a table over the slots
+
+
+def _slots(key: np.ndarray, span: int, *, every: bool = False) -> _Slots:
+    """``key``'s values (below ``span``) as slots; ``every``: every value below ``span``,
+    present or not (cheaper than a pass to find the present ones, and as exact)."""
+    import numpy as np
+
+    if span <= _TABLE_LIMIT and span <= 4 * len(key) + 65_536:
+        if every:
+            keys = list(range(span))
+        else:
+            keys = np.flatnonzero(np.bincount(key, minlength=span)).tolist()
+        return _Slots(keys, keys, key, span)
+    unique, inverse = np.unique(key, return_inverse=True)
+    count = len(unique)
+    rows = inverse.reshape(-1).astype(_key_dtype(count))
+    return _Slots(unique.tolist(), list(range(count)), rows, count)
+
+
+def _dense(key: np.ndarray, span: int) -> tuple[list[int], np.ndarray]:
+    """The distinct values of ``key`` (ascending) and each row's position among them."""
+    import numpy as np
+
+    found = _slots(key, span)
+    if found.rows is not key:
+        return found.keys, found.rows
+    lookup = np.zeros(span, dtype=_key_dtype(len(found.keys)))
+    lookup[found.keys] = np.arange(len(found.keys))
+    return found.keys, lookup[key]
+
+
+def _radices(
+    names: Iterable[str], found_classes: Mapping[str, tuple[np.ndarray, list[Scalar | None]]]
+) -> tuple[list[tuple[str, int, int]], int]:
+    """A mixed-radix key's digits over ``names``' classes: (field, stride, radix) for each
+    field of more than one class, and the key's span."""
+    radices = []
+    stride = 1
+    for name in names:
+        radix = len(found_classes[name][1])
+        if radix > 1:
+            radices.append((name, stride, radix))
+            stride *= radix
+    return radices, stride
+
+
+class _Columns:
+    """The frame's field columns, each read once.
+
+    Reading a column factorizes it, validates each distinct cell once, flags the rows of bad
+    cells, raises each row's highest life-dimension rating, and hands the column's value
+    classes to the one key that reads it: the decision's or one warning group's (they read
+    disjoint fields, ``warning_groups``). So a string column's codes (8 bytes a row) live only
+    while their key is built; per row there stay a bad flag and the highest rating.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        columns: Mapping[str, Any],
+        found_classes: Mapping[str, tuple[np.ndarray, list[Scalar | None]]],
+        reads_highest: bool,
+    ) -> None:
+        import numpy as np
+
+        self._columns = columns
+        self._classes = found_classes
+        self._unread = [name for name in FIELDS if name in columns]
+        self.bad = np.zeros(n, dtype=bool)
+        self.problems: dict[str, list[str]] = {}
+        #: per field with bad cells, per row: -1 (valid or blank) or -2 - its problem number
+        self.problem_rows: dict[str, np.ndarray] = {}
+        #: per row the highest rating given + 1 (0: none), when the warnings read it
+        self.top = np.zeros(n, dtype=np.int8) if reads_highest else None
+
+    def read(self, name: str) -> tuple[np.ndarray, Any] | None:
+        """Read column ``name``: its value class per distinct cell (the last entry: blank)
+        and each row's cell code, for a field the rules read; else ``None``."""
+        import numpy as np
+
+        if name not in self._unread:
+            return None  # no such column (a field feeds one key: never read twice)
+        self._unread.remove(name)
+        codes, uniques = _factorized(self._columns[name])
+        positions, found = _positions(name, uniques)
+        if found:
+            self.problems[name] = found
+            kind = np.int16 if len(found) < 32_000 else np.int32
+            rows = np.minimum(positions, -1).astype(kind)[codes]
+            self.bad |= rows <= -2
+            self.problem_rows[name] = rows
+        at = np.maximum(positions, -1) + 1  # unknown (-1) and bad (-2..: masked) read as absent
+        if self.top is not None and name.startswith("dimensions."):
+            ratings = np.array([0, *(int(v) + 1 for v in FIELDS[name].values)], dtype=np.int8)
+            np.maximum(self.top, ratings[at][codes], out=self.top)
+        if name not in self._classes:
+            return None
+        return self._classes[name][0][at], codes
+
+    def key(self, radices: list[tuple[str, int, int]], dtype: Any) -> tuple[np.ndarray | None, int]:
+        """One mixed-radix key per row over ``radices`` (``None``: no column of them in the
+        frame), and the constant part the absent columns (read as unknown) add."""
+        key = None
+        offset = 0
+        for name, stride, _ in radices:
+            read = self.read(name)
+            if read is None:
+                offset += int(self._classes[name][0][0]) * stride
+                continue
+            classes, codes = read
+            term = (classes * stride).astype(dtype)[codes]  # one gather, in the key's width
+            if key is None:
+                key = term
+            else:
+                key += term
+        return key, offset
+
+    def finish(self) -> None:
+        """Read (validate) the columns no key has read."""
+        for name in list(self._unread):
+            self.read(name)
+
+
+class _Combinations:
+    """Each row's warnings as one number over the warning groups' lists (mixed radix),
+    spelled once per combination present; renumbered over the combinations present when the
+    next group would make the number too wide for a table.
+
+    A list is held as a bit mask over the rule set's warnings in file order (the groups'
+    warnings are disjoint, so a combination's mask is the sum of its lists' masks), spelled
+    eight warnings at a time.
+    """
+
+    def __init__(self, n: int, codes: list[str]) -> None:
+        self._n = n
+        self._codes = codes  # the rule set's warning codes, in file order
+        self.rows: np.ndarray | None = None
+        self._span = 1
+        self._prefix: list[int] = [0]  # the masks before the stages (after a renumbering)
+        self._stages: list[tuple[list[int], int, int]] = []  # (a group's masks, stride, width)
+
+    def add(self, lists: list[tuple[str, ...]], numbers: np.ndarray, slots: np.ndarray) -> None:
+        """A group's distinct lists, the list number per key slot, each row's key slot."""
+        bit = {code: 1 << i for i, code in enumerate(self._codes)}
+        masks = [sum(bit[code] for code in codes) for codes in lists] or [0]
+        width = len(masks)
+        if width > 1:
+            if self._span * width > _TABLE_LIMIT and self.rows is not None:
+                keys, self.rows = _dense(self.rows, self._span)
+                self._prefix = [self._mask(k) for k in keys]
+                self._stages = []
+                self._span = len(keys)
+            dtype = _key_dtype(self._span * width)
+            term = (numbers * self._span).astype(dtype)[slots]
+            if self.rows is None:
+                self.rows = term
+            else:
+                self.rows = self.rows.astype(dtype, copy=False)
+                self.rows += term
+        self._stages.append((masks, self._span, width))
+        self._span *= width
+
+    def _mask(self, k: int) -> int:
+        mask = self._prefix[k % len(self._prefix)]
+        for masks, stride, width in self._stages:
+            mask += masks[(k // stride) % width]
+        return mask
+
+    def slots(self) -> tuple[_Slots, list[str]]:
+        """Each row's combination as a slot, and each slot's warning codes (joined)."""
+        import numpy as np
+
+        rows = self.rows if self.rows is not None else np.zeros(self._n, dtype=np.int8)
+        self.rows = None
+        found = _slots(rows, self._span)
+        # the masks of the combinations present, vectorised (Python ints past 64 warnings)
+        kind = np.uint64 if len(self._codes) <= 64 else object
+        keys = np.array(found.keys, dtype=np.int64)
+        mask = np.array(self._prefix, dtype=kind)[keys % len(self._prefix)]
+        for masks, stride, width in self._stages:
+            mask += np.array(masks, dtype=kind)[(keys // stride) % width]
+        parts = []
+        for start in range(0, len(self._codes), 8):
+            codes = self._codes[start : start + 8]
+            spelled = np.array(
+                [SEPARATOR.join(c for i, c in enumerate(codes) if b >> i & 1) for b in range(256)],
+                dtype=object,
+            )
+            byte = np.bitwise_and(np.right_shift(mask, start), 0xFF).astype(np.intp)
+            parts.append(spelled[byte].tolist())
+        if not parts:  # a rule set without warnings
+            return found, [""] * len(found.keys)
+        return found, [SEPARATOR.join(filter(None, part)) for part in zip(*parts, strict=True)]
 
 
 def _highest_classes(compiled: CompiledRules) -> tuple[np.ndarray, list[Scalar | None]]:
@@ -300,14 +524,6 @@ def _highest_classes(compiled: CompiledRules) -> tuple[np.ndarray, list[Scalar |
     return class_of, largest
 
 
-def _small_codes(values: list[int], n_categories: int) -> np.ndarray:
-    """Codes in the smallest integer type pandas keeps for that many categories (no copy)."""
-    import numpy as np
-
-    dtype = np.int8 if n_categories < 127 else np.int16 if n_categories < 32_767 else np.int32
-    return np.array(values, dtype=dtype)
-
-
 def _coded_results(
     n: int,
     columns: Mapping[str, Any],
@@ -316,60 +532,18 @@ def _coded_results(
 ) -> _Coded:
     """Triage ``n`` rows given as field name -> column; the heart of ``triage_frame``.
 
-    See the module docstring. Memory: a few bytes per row and field, never a Python object
-    per cell.
+    See the module docstring. Memory: a few bytes per row, never a Python object per cell.
     """
     import numpy as np
 
-    # Per field the rules read: each row's value class (int16), from one gather per column.
     found_classes = {name: _value_classes(compiled, name) for name in compiled.result_fields}
-    row_class: dict[str, np.ndarray] = {}
-    ratings: dict[str, np.ndarray] = {}  # life dimensions: each row's rating, -1 = none
-    problems: dict[str, list[str]] = {}
-    problem_cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (codes, positions)
-    bad = np.zeros(n, dtype=bool)
     reads_highest = HIGHEST in compiled.warning_fields
-    for name in FIELDS:
-        if name not in columns:
-            continue
-        codes, uniques = _factorized(columns[name])
-        positions, found = _positions(name, uniques)
-        if found:
-            problems[name] = found
-            problem_cells[name] = (codes, positions)
-            bad |= (positions <= -2)[codes]
-        at = np.maximum(positions, -1) + 1  # unknown (-1) and bad (-2..: masked) read as absent
-        if name in found_classes:
-            row_class[name] = found_classes[name][0].astype(np.int16)[at][codes]
-        if reads_highest and name.startswith("dimensions."):
-            scale = np.array([-1, *FIELDS[name].values], dtype=np.int8)
-            ratings[name] = scale[at][codes]
-        del codes
+    table = _Columns(n, columns, found_classes, reads_highest)
 
-    def digits(names: list[str]) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
-        """One mixed-radix key per row over ``names``' classes, and its radices."""
-        key = np.zeros(n, dtype=np.int64)
-        radices = []
-        stride = 1
-        for name in names:
-            class_of, representatives = found_classes[name]
-            radix = len(representatives)
-            if radix > 1:
-                here = row_class.get(name)
-                if here is None:
-                    key += int(class_of[0]) * stride
-                else:
-                    key += here.astype(np.int64) * stride
-                radices.append((name, stride, radix))
-                stride *= radix
-        return key, radices
-
-    def facts_of(
-        k: int, radices: list[tuple[str, int, int]], into: dict[str, Scalar] | None = None
+    def answers(
+        k: int, radices: list[tuple[str, int, int]], facts: dict[str, Scalar]
     ) -> dict[str, Scalar]:
-        """The representative answers of key ``k``, added to ``into`` (default: the
-        validated defaults)."""
-        facts = dict(defaults) if into is None else into
+        """``facts`` with the representative answers of key ``k`` added."""
         for name, stride, radix in radices:
             value = found_classes[name][1][(k // stride) % radix]
             if value is not None:
@@ -383,56 +557,66 @@ def _coded_results(
 
     # The decision: one key per row over the classes of the fields the criteria read.
     decision_names = [f for f in compiled.result_fields if f in set(compiled.decision_fields)]
-    d_key, d_radices = digits(decision_names)
-    d_span = 1
-    for _, _, radix in d_radices:
-        d_span *= radix
-    d_keys, d_inverse = _distinct(d_key)
-    decisions = {k: decide(compiled, facts_of(k, d_radices), matcher) for k in d_keys.tolist()}
+    d_radices, d_span = _radices(decision_names, found_classes)
+    d_key, offset = table.key(d_radices, _key_dtype(d_span))
+    if d_key is None:
+        d_key = np.full(n, offset, dtype=_key_dtype(d_span))
+    elif offset:
+        d_key += offset
+    d = _slots(d_key, d_span)
+    del d_key
+    d_facts = {
+        s: answers(k, d_radices, dict(defaults)) for k, s in zip(d.keys, d.slots, strict=True)
+    }
+    decisions = {s: decide(compiled, dict(d_facts[s]), matcher) for s in d.slots}
+    full_facts: dict[int, Facts] = {}
 
-    def facts_of_d(k: int) -> dict[str, Scalar]:
-        return facts_of(k, d_radices)
-
-    strings: dict[str, list[str | None]] = {c: [] for c in RESULT_COLUMNS[:-1]}
-    for k in d_keys.tolist():
-        decision = decisions[k]
-        strings["method"].append(decision.method)
-        strings["possible_methods"].append(SEPARATOR.join(decision.possible_methods))
-        strings["missing"].append(SEPARATOR.join(decision.missing))
-        strings["reason_ids"].append(SEPARATOR.join(decision.reason_ids))
+    def full_of(slot: int) -> Facts:
+        """The facts a decision's warnings read (answers and derived facts), once per slot."""
+        found = full_facts.get(slot)
+        if found is None:
+            found = full_facts[slot] = warning_facts_for(d_facts[slot], decisions[slot], offers)
+        return found
 
     # The warnings, group by group (``warning_groups``: no group reads another's fields): one
-    # key per row over the decision and the group's own fields; each distinct key matched once.
+    # key per row over the group's own fields (low digits) and its context of the decision,
+    # each key answered once; the group with the highest rating last (it needs every
+    # dimension read, and keeps the whole decision key: its dimensions are cut where the
+    # highest rating changes).
     highest = _highest_classes(compiled) if reads_highest else None
     counts = {f: len(found_classes[f][1]) for f in found_classes}
     if highest is not None:
         counts[HIGHEST] = len(highest[1])
-    rank = {w.code: i for i, w in enumerate(compiled.warnings)}
-    entries: list[list[tuple[str, ...]]] = []  # per group: its distinct lists of codes
-    entry_rows: list[np.ndarray] = []  # per group: each row's list number
-    for codes_in, own in warning_groups(compiled, counts) or [(frozenset[str](), ())]:
-        g_key, g_radices = digits([f for f in own if f != HIGHEST])
-        g_span = 1
-        for _, _, radix in g_radices:
-            g_span *= radix
-        if HIGHEST in own:
-            # the highest rating is reached through the decision's own dimensions too: keep
-            # the whole decision key (its dimensions are cut where the highest rating changes)
-            base, base_span, base_rep = d_key, d_span, None
+    groups = warning_groups(compiled, counts) or [(frozenset[str](), ())]
+    groups.sort(key=lambda group: HIGHEST in group[1])
+    combinations = _Combinations(n, [w.code for w in compiled.warnings])
+    for codes_in, own in groups:
+        g_radices, own_span = _radices([f for f in own if f != HIGHEST], found_classes)
+        with_highest = HIGHEST in own and highest is not None
+        first: list[int] | None = None
+        if with_highest:
+            base_span, high_span = d.count, len(highest[1]) if highest is not None else 1
         else:
-            # the group's context: what its warnings read besides its own fields (decision
-            # answers and derived facts), so decisions that look alike to them share keys
-            base_of, base_rep = _contexts(
-                compiled, codes_in, own, d_keys, decisions, facts_of_d, offers
-            )
-            base, base_span = base_of[d_inverse], len(base_rep)
-        key = base + base_span * g_key
-        if HIGHEST in own and highest is not None:
-            top = np.full(n, -1, dtype=np.int8)
-            for rating in ratings.values():
-                np.maximum(top, rating, out=top)
-            key += base_span * g_span * highest[0][top.astype(np.int16) + 1]
-        g_keys, g_inverse = _distinct(key)
+            context, first = _contexts(compiled, codes_in, own, d.slots, full_of)
+            base_span, high_span = len(first), 1
+        span = own_span * base_span * high_span
+        dtype = _key_dtype(span)
+        g_key, offset = table.key(g_radices, dtype)
+        # per decision slot its base digit, shifted past the own digits
+        base = np.zeros(d.count, dtype=dtype)
+        if with_highest:
+            base[:] = np.arange(d.count, dtype=np.int64) * own_span + offset
+        elif d.slots:
+            base[d.slots] = [context[s] * own_span + offset for s in d.slots]
+        if g_key is None:
+            g_key = base[d.rows]
+        else:
+            g_key += base[d.rows]
+        if with_highest and highest is not None and table.top is not None:
+            table.finish()  # every dimension read: each row's highest rating is complete
+            g_key += (highest[0] * (own_span * base_span)).astype(dtype)[table.top]
+        g = _slots(g_key, span, every=span * _ROWS_PER_KEY <= n)
+        del g_key
         # the highest rating through one dimension neither the decision nor the group reads:
         # a dimension the group's warnings read keeps its own value
         spare = next(
@@ -443,80 +627,71 @@ def _coded_results(
             ),
             None,
         )
+        group_warnings = [w for w in compiled.warnings if w.code in codes_in]
         lists: dict[tuple[str, ...], int] = {}
-        numbers: list[int] = []
-        for k in g_keys.tolist():
-            d = k % base_span if base_rep is None else base_rep[k % base_span]
-            facts = facts_of((k // base_span) % g_span, g_radices, facts_of_d(d))
-            if HIGHEST in own and highest is not None and spare is not None:
-                value = highest[1][k // (base_span * g_span)]
+        numbers = np.zeros(g.count, dtype=np.int64)
+        for k, slot in zip(g.keys, g.slots, strict=True):
+            rest, own_part = divmod(k, own_span)
+            high, b = divmod(rest, base_span)
+            d_slot = b if first is None else first[b]
+            if d_slot not in decisions:
+                continue  # a decision key no row has (answering every key): no row reads it
+            facts = answers(own_part, g_radices, dict(d_facts[d_slot]))
+            if with_highest and highest is not None and spare is not None:
+                value = highest[1][high]
                 if value is not None:
                     facts[spare] = value
-            full = warning_facts_for(facts, decisions[d], offers)
-            raised = tuple(
-                w.code for w in compiled.warnings if w.code in codes_in and w.predicate(full)
-            )
-            numbers.append(lists.setdefault(raised, len(lists)))
-        entries.append(list(lists))
-        entry_rows.append(np.array(numbers, dtype=np.int32)[g_inverse])
-        del key
+            full = warning_facts_for(facts, decisions[d_slot], offers)
+            raised = tuple(w.code for w in group_warnings if w.predicate(full))
+            numbers[slot] = lists.setdefault(raised, len(lists))
+        combinations.add(list(lists), numbers, g.rows)
+        del g
+    table.finish()
 
     # Each row's warnings: the groups' lists, merged into file order once per combination.
-    combo = np.zeros(n, dtype=np.int64)
-    stride = 1
-    for group_lists, rows in zip(entries, entry_rows, strict=True):
-        combo += rows.astype(np.int64) * stride
-        stride *= max(len(group_lists), 1)
-    c_keys, c_inverse = _distinct(combo)
-    warning_strings: list[str | None] = []
-    for k in c_keys.tolist():
-        merged: list[str] = []
-        rest = k
-        for group_lists in entries:
-            width = max(len(group_lists), 1)
-            if group_lists:
-                merged += group_lists[rest % width]
-            rest //= width
-        warning_strings.append(SEPARATOR.join(sorted(merged, key=rank.__getitem__)))
-
+    c, spelled = combinations.slots()
+    strings: dict[str, tuple[_Slots, list[str | None]]] = {
+        "method": (d, [decisions[s].method for s in d.slots]),
+        "possible_methods": (d, [SEPARATOR.join(decisions[s].possible_methods) for s in d.slots]),
+        "missing": (d, [SEPARATOR.join(decisions[s].missing) for s in d.slots]),
+        "warning_codes": (c, list[str | None](spelled)),
+        "reason_ids": (d, [SEPARATOR.join(decisions[s].reason_ids) for s in d.slots]),
+    }
     out_codes: dict[str, np.ndarray] = {}
     categories: dict[str, list[str]] = {}
+    bad = table.bad
     has_bad = bool(bad.any())
-    strings["warning_codes"] = warning_strings
-    for column, values in strings.items():
+    for column, (slots, values) in strings.items():
         cats = list(METHODS) if column == "method" else sorted({v for v in values if v is not None})
-        position = {c: i for i, c in enumerate(cats)}
-        per_key = _small_codes([-1 if v is None else position[v] for v in values], len(cats))
-        row_codes = per_key[c_inverse if column == "warning_codes" else d_inverse]
+        position = {cat: i for i, cat in enumerate(cats)}
+        per_slot = np.full(slots.count, -1, dtype=_code_dtype(len(cats)))
+        per_slot[slots.slots] = [-1 if v is None else position[v] for v in values]
+        row_codes = per_slot[slots.rows]
         if has_bad:
             row_codes[bad] = -1
         out_codes[column] = row_codes
         categories[column] = cats
 
     # The error column: one message per distinct combination of bad values.
-    error_codes = np.full(n, -1, dtype=np.int32)
     messages: list[str] = []
+    which = None
     if has_bad:
         rows = np.flatnonzero(bad)
-        names = list(problems)
-        # valid and unknown cells (positions >= -1) all read as -1: only the problems matter
-        matrix = np.stack(
-            [
-                np.minimum(positions[codes[rows]], -1)
-                for codes, positions in (problem_cells[name] for name in names)
-            ],
-            axis=1,
-        )
+        names = [f for f in FIELDS if f in table.problems]  # columns are read out of order
+        # valid and unknown cells (-1) all read alike: only the problems matter
+        matrix = np.stack([table.problem_rows[name][rows] for name in names], axis=1)
         combos, which = np.unique(matrix, axis=0, return_inverse=True)
         for combo in combos.tolist():
             messages.append(
                 "; ".join(
-                    problems[name][-2 - code]
+                    table.problems[name][-2 - code]
                     for name, code in zip(names, combo, strict=True)
                     if code <= -2
                 )
             )
-        error_codes[rows] = which.reshape(-1)
+    error_codes = np.full(n, -1, dtype=_code_dtype(len(messages)))
+    if which is not None:
+        error_codes[np.flatnonzero(bad)] = which.reshape(-1)
     out_codes["error"] = error_codes
     categories["error"] = messages
     return _Coded(out_codes, categories)
