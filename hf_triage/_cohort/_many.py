@@ -23,6 +23,8 @@ fast passes only decide *how quickly* a row is answered, never *what* it is answ
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice, repeat
@@ -380,18 +382,19 @@ def _stream(
 
     columns = None
     if table is not None and fast is not None:
-        columns = _Columns(compiled, table, offers, lang, id_field, harmless)
+        columns = _shared_columns(compiled, table, offers, lang)
         if not columns.fits:
             columns = None
+    seen = _Keys(id_field, harmless, columns)
     start = 0
     for chunk, error in _chunks(records):
         n = len(chunk)
         if columns is None:
             results = [one(k, record) for k, record in enumerate(chunk, start)]
         elif set(map(type, chunk)) == {dict}:
-            results = columns.chunk(chunk, range(start, start + n), one)
+            results = columns.chunk(compiled, chunk, range(start, start + n), one, seen)
         else:
-            results = _mixed(chunk, start, columns, one)
+            results = _mixed(compiled, chunk, start, columns, one, seen)
         start += n
         yield from results
         if error is not None:
@@ -399,12 +402,18 @@ def _stream(
 
 
 def _mixed(
-    chunk: list[Any], start: int, columns: _Columns, one: Callable[[int, Any], BatchResult]
+    rules: CompiledRules,
+    chunk: list[Any],
+    start: int,
+    columns: _Columns,
+    one: Callable[[int, Any], BatchResult],
+    seen: _Keys,
 ) -> list[BatchResult]:
     """A chunk of dicts and other records: the dicts column-wise, the rest one by one."""
     at = [k for k, record in enumerate(chunk) if type(record) is dict]
+    rows = [chunk[k] for k in at]
     found = dict(
-        zip(at, columns.chunk([chunk[k] for k in at], [start + k for k in at], one), strict=True)
+        zip(at, columns.chunk(rules, rows, [start + k for k in at], one, seen), strict=True)
     )
     return [found[k] if k in found else one(start + k, record) for k, record in enumerate(chunk)]
 
@@ -469,11 +478,9 @@ class _Columns:
         table: DecisionTable,
         offers: frozenset[str] | None,
         lang: Any,
-        id_field: str,
-        harmless: dict[Any, bool],
     ) -> None:
-        self.rules, self.table, self.offers, self.lang = rules, table, offers, lang
-        self.id_field, self.harmless = id_field, harmless
+        # no reference to ``rules`` is kept (``_SHARED`` holds this per live rule set)
+        self.table, self.offers, self.lang = table, offers, lang
         assert table.fast is not None
         _, dims, _, default_items = table.fast
         self.defaults = default_items
@@ -502,7 +509,7 @@ class _Columns:
 
         self.base = sum(bits(name, defaults.get(name)) for name, _ in table.columns)
         dim_names = {name: dim for dim, (name, _) in dims.items()}
-        ratings = sorted({v for n in dim_names for v in rules.domain.fields[n].values})
+        ratings = sorted({int(v) for n in dim_names for v in rules.domain.fields[n].values})
         #: per bit length of the rating counts: the highest rating's bits in its group
         self.highest: list[int] | None = None
         self.nib_mask = 0
@@ -510,12 +517,26 @@ class _Columns:
         if table.highest is not None:
             highest = table.highest
             divisor, at = where.get(_HIGHEST, (0, 0))
-            if divisor and all(v in highest for v in ratings) and None in highest:
+            if divisor and all(r in highest for r in ratings) and None in highest:
                 self.nib_mask = ((1 << (4 * len(ratings))) - 1) << nib
                 self.highest = [(highest[None] // divisor) << at] + [0] * nib
-                for v in ratings:
-                    self.highest += [(highest[v] // divisor) << at] * 4
+                for rating in ratings:
+                    self.highest += [(highest[rating] // divisor) << at] * 4
             shift += 4 * len(ratings)
+        #: the empty assessment's index bits, the highest rating (none given) included
+        self.base_none = self.base + (self.highest[0] if self.highest is not None else 0)
+        #: typed ratings: the highest rating's bits by the max of a ``dimensions`` mapping
+        #: (``below``: none given); only the dimensions the index reads are read one by one
+        self.ratings = frozenset(ratings)
+        self.below = min(ratings) - 1
+        self.by_max: dict[int, int] | None = None
+        if self.highest is not None and table.highest is not None:
+            divisor, at = where[_HIGHEST]
+            self.by_max = {self.below: self.highest[0]}
+            for rating in ratings:
+                self.by_max[rating] = (table.highest[rating] // divisor) << at
+        self.plain: dict[str, dict[Any, int]] = {}
+        self.indexed: dict[str, str] = {}
         #: False: the bit fields do not fit below ``_LIMIT``; the stream reads record by record
         self.fits = shift < 60 and (table.highest is None or self.highest is not None)
         #: per key: the kind of its cells, cell -> step, cell -> value
@@ -529,8 +550,12 @@ class _Columns:
             values: dict[Any, Scalar] = {}
             for v in spec.values:
                 step = bits(name, v) - start
-                if name in dim_names and self.highest is not None:
-                    step += 1 << (nib + 4 * ratings.index(v))
+                if name in dim_names:
+                    self.plain.setdefault(name, {None: 0})[v] = step
+                    if step:
+                        self.indexed[dim_names[name]] = name
+                    if self.highest is not None:
+                        step += 1 << (nib + 4 * ratings.index(int(v)))
                 texts = (
                     ("true", "True", "TRUE")
                     if v is True
@@ -547,36 +572,36 @@ class _Columns:
         self.flat = frozenset(dim_names)
         self.nested = {dim: name for name, dim in dim_names.items()}
         self.nested_keys = frozenset(self.nested)
-        self.known = {*self.top, "dimensions"}
+        self.known = frozenset({*self.top, "dimensions"})
         self.methods: list[Any] = [_UNSET] * (self.part_mask + 1)
         self.decisions: list[Any] = [None] * (self.part_mask + 1)
         self.codes_of: dict[int, tuple[str, ...]] = {}
         self.code_list = [w.code for w in rules.warnings]
         self.rank = table.rank
 
-    def _odd_keys(self, rows: list[dict[Any, Any]], keys: set[Any], bad: set[int]) -> None:
+    def _odd_keys(
+        self, rows: list[dict[Any, Any]], keys: set[Any], bad: set[int], seen: _Keys
+    ) -> None:
         """Rows with a key that is no field and looks like a misspelt one go one by one."""
         harmful = set()
-        for key in keys - self.known:
-            known = self.harmless.get(key)
+        for key in keys - seen.known:
+            known = seen.harmless.get(key)
             if known is None:
                 known = column_problem(key) is None
-                if len(self.harmless) < _KEYS_LIMIT:
-                    self.harmless[key] = known
+                if len(seen.harmless) < _KEYS_LIMIT:
+                    seen.harmless[key] = known
                     if known:
-                        self.known.add(key)
+                        seen.known.add(key)
             if not known:
                 harmful.add(key)
         if harmful:
             bad.update(k for k, row in enumerate(rows) if not harmful.isdisjoint(row))
 
-    def _columns(
-        self, rows: list[dict[Any, Any]], keys: set[Any], bad: set[int]
-    ) -> tuple[list[str], list[list[Any]]]:
-        """The cells of every field the chunk holds, one list per field (may raise TypeError)."""
-        names: list[str] = []
-        columns: list[list[Any]] = []
-        kinds = self.kind
+    def _columns(self, rows: list[dict[Any, Any]], keys: set[Any], bad: set[int]) -> _Read:
+        """The chunk's cells, one list per field it holds, and the steps to sum (may raise
+        TypeError: an unhashable cell)."""
+        read = _Read()
+        kinds, steps = self.kind, self.steps
         types = set(map(type, chain.from_iterable(map(dict.values, rows))))
         for name in self.top:
             if name in keys:
@@ -584,10 +609,13 @@ class _Columns:
                 kind = kinds[name]
                 if not types <= _HARMLESS[kind]:
                     _check(column, kind)
-                names.append(name)
-                columns.append(column)
+                read.names.append(name)
+                read.columns.append(column)
+                read.steps.append(map(steps[name].get, column, repeat(_BAD)))
+        flat = not self.flat.isdisjoint(keys)
         if "dimensions" not in keys:
-            return names, columns
+            read.highest = "counts" if flat else "none"
+            return read
         nested: list[Any] = list(map(dict.get, rows, repeat("dimensions")))
         if not set(map(type, nested)) <= {dict}:
             for k, value in enumerate(nested):
@@ -595,7 +623,7 @@ class _Columns:
                     if not (value is None or (type(value) is str and not value)):
                         bad.add(k)
                     nested[k] = _EMPTY
-        if not self.flat.isdisjoint(keys):  # a flat and a nested dimension: one by one
+        if flat:  # a flat and a nested dimension: one by one
             bad.update(
                 k for k, row in enumerate(rows) if nested[k] and not self.flat.isdisjoint(row)
             )
@@ -604,20 +632,42 @@ class _Columns:
             odd = dims - self.nested_keys
             bad.update(k for k, d in enumerate(nested) if not odd.isdisjoint(d))
         types = set(map(type, chain.from_iterable(map(dict.values, nested))))
+        if (
+            not flat
+            and self.by_max is not None
+            and types <= {int}
+            and set(chain.from_iterable(map(dict.values, nested))) <= self.ratings
+        ):
+            # typed ratings, all allowed: only the dimensions the index reads need a column,
+            # and the highest rating is each mapping's max
+            for dim, name in self.indexed.items():
+                if dim in dims:
+                    cells = map(dict.get, nested, repeat(dim))
+                    read.steps.append(map(self.plain[name].get, cells, repeat(_BAD)))
+            below = (self.below,)
+            tops = map(max, map(chain, map(dict.values, nested), repeat(below)))
+            read.steps.append(map(self.by_max.__getitem__, tops))
+            read.nested = list(map(dict.copy, nested))
+            read.highest = "max"
+            return read
         for dim, name in self.nested.items():
             if dim in dims:
                 column = list(map(dict.get, nested, repeat(dim)))
                 if not types <= _HARMLESS[int]:
                     _check(column, int)
-                names.append(name)
-                columns.append(column)
-        return names, columns
+                read.names.append(name)
+                read.columns.append(column)
+                read.steps.append(map(steps[name].get, column, repeat(_BAD)))
+        read.highest = "counts"
+        return read
 
     def chunk(
         self,
+        rules: CompiledRules,
         rows: list[dict[Any, Any]],
         indices: Sequence[int],
         one: Callable[[int, Any], BatchResult],
+        seen: _Keys,
     ) -> list[BatchResult]:
         """The results of ``rows`` (plain dicts) at ``indices``, in order."""
         n = len(rows)
@@ -625,44 +675,46 @@ class _Columns:
             return []
         bad: set[int] = set()
         keys: set[Any] = set().union(*rows)
-        if not keys <= self.known:
-            self._odd_keys(rows, keys, bad)
+        if not keys <= seen.known:
+            self._odd_keys(rows, keys, bad, seen)
         try:
-            names, columns = self._columns(rows, keys, bad)
-            summed: Iterable[int] = repeat(self.base, n)
-            for name, column in zip(names, columns, strict=True):
-                summed = map(add, summed, map(self.steps[name].get, column, repeat(_BAD)))
-            totals = list(summed)
+            read = self._columns(rows, keys, bad)
+            start = self.base if read.highest != "none" else self.base_none
+            totals = list(map(sum, zip(repeat(start, n), *read.steps, strict=False)))
         except TypeError:  # an unhashable cell: every record on its own
             return [one(i, row) for i, row in zip(indices, rows, strict=True)]
+        columns, nested = read.columns, read.nested
         if max(totals) >= _LIMIT:
             bad.update(k for k, total in enumerate(totals) if total >= _LIMIT)
+        empty = self.base if read.highest == "counts" else self.base_none
         for k in bad:  # answered one by one below; here an empty assessment stands in
-            totals[k] = self.base
+            totals[k] = empty
             for column in columns:
                 column[k] = None
-        if self.highest is not None:
-            counts = map(and_, totals, repeat(self.nib_mask))
-            totals = list(
-                map(add, totals, map(self.highest.__getitem__, map(int.bit_length, counts)))
-            )
-        methods = self._methods(totals, names, columns)
-        codes = self._codes(totals, names, columns)
+            if nested is not None:
+                nested[k] = {}
+        if read.highest == "counts" and self.highest is not None:
+            counts = map(int.bit_length, map(and_, totals, repeat(self.nib_mask)))
+            totals = list(map(add, totals, map(self.highest.__getitem__, counts)))
+        cells = _RowCells(self, rules, tuple(read.names), nested is not None)
+        if nested is not None:
+            columns = [*columns, nested]
+        methods = self._methods(totals, cells, columns)
+        codes = self._codes(totals, cells, columns)
         ids: Iterable[Any] = repeat(None)
-        if self.id_field in keys:
-            found = list(map(dict.get, rows, repeat(self.id_field)))
+        if seen.id_field in keys:
+            found = list(map(dict.get, rows, repeat(seen.id_field)))
             if set(map(type, found)) <= {str, _NONE} and "" not in found:
                 ids = found
             else:
                 ids = [None if is_blank(v) else str(v) for v in found]
-        maker = _ChunkRows(self, tuple(names))
-        out = _results(indices, ids, zip(repeat(maker), methods, codes, *columns), n)
+        out = _results(indices, ids, zip(repeat(cells), methods, codes, *columns), n)
         for k in bad:
             out[k] = one(indices[k], rows[k])
         return out
 
     def _methods(
-        self, totals: list[int], names: list[str], columns: list[list[Any]]
+        self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
     ) -> list[str | None]:
         parts = list(map(and_, totals, repeat(self.part_mask)))
         methods = list(map(self.methods.__getitem__, parts))
@@ -671,15 +723,15 @@ class _Columns:
                 if method is _UNSET:
                     part = parts[k]
                     if self.methods[part] is _UNSET:
-                        facts = self.facts(names, [column[k] for column in columns])
+                        facts = cells.facts([column[k] for column in columns])
                         i = self.table.index(facts)
-                        decision = self.table.part(self.rules, i, facts).decision
+                        decision = self.table.part(cells.rules, i, facts).decision
                         self.methods[part], self.decisions[part] = decision.method, decision
                     methods[k] = self.methods[part]
         return methods
 
     def _codes(
-        self, totals: list[int], names: list[str], columns: list[list[Any]]
+        self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
     ) -> list[tuple[str, ...]]:
         masks: Iterable[int] = repeat(0, len(totals))
         for _, mask, cache in self.groups:
@@ -689,7 +741,8 @@ class _Columns:
                     if found is None:
                         key = totals[k] & mask
                         if key not in cache:
-                            self._fill(totals[k], [column[k] for column in columns], names)
+                            facts = cells.facts([column[k] for column in columns])
+                            self._fill(cells.rules, totals[k], facts)
                         got[k] = cache[key]
             masks = map(add, masks, got)
         masks = list(masks)
@@ -700,12 +753,11 @@ class _Columns:
                     codes[k] = self._codes_of(masks[k])
         return codes  # type: ignore[return-value]
 
-    def _fill(self, total: int, cells: list[Any], names: list[str]) -> None:
+    def _fill(self, rules: CompiledRules, total: int, facts: dict[str, Scalar]) -> None:
         """Every group's warning codes for one row, from the decision table."""
-        facts = self.facts(names, cells)
         i = self.table.index(facts)
         decision = self.decisions[total & self.part_mask]
-        found = self.table.group_warnings(self.rules, i, facts, decision, self.offers, self.lang)
+        found = self.table.group_warnings(rules, i, facts, decision, self.offers, self.lang)
         rank = self.rank
         for codes, mask, cache in self.groups:
             cache[total & mask] = sum(1 << rank[w.code] for w in found if w.code in codes)
@@ -716,18 +768,36 @@ class _Columns:
             self.codes_of[mask] = codes
         return codes
 
-    def facts(self, names: Sequence[str], cells: Sequence[Any]) -> dict[str, Scalar]:
-        """The validated facts of one row's cells (blank: left out; defaults filled)."""
-        values = self.values
-        facts = {
-            name: values[name][cell]
-            for name, cell in zip(names, cells, strict=True)
-            if cell is not None and cell != ""
-        }
-        for name, default in self.defaults:
-            if name not in facts:
-                facts[name] = default
-        return facts
+
+class _Keys:
+    """What one stream has learnt of the keys of its records (keys are data: bounded)."""
+
+    __slots__ = ("harmless", "id_field", "known")
+
+    def __init__(self, id_field: str, harmless: dict[Any, bool], columns: _Columns | None) -> None:
+        self.id_field, self.harmless = id_field, harmless
+        self.known: set[Any] = set(columns.known) if columns is not None else set()
+
+
+#: the column-wise maps per live rule set, portfolio and language (a cache: every entry is a
+#: pure function of its key, filled idempotently, bounded by the table's size), so that
+#: short batches find the methods and warning codes already seen
+_SHARED: weakref.WeakKeyDictionary[CompiledRules, dict[tuple[Any, ...], _Columns]] = (
+    weakref.WeakKeyDictionary()
+)
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_columns(
+    rules: CompiledRules, table: DecisionTable, offers: frozenset[str] | None, lang: Any
+) -> _Columns:
+    with _SHARED_LOCK:
+        per = _SHARED.setdefault(rules, {})
+        key = (offers, lang)
+        found = per.get(key)
+        if found is None or found.table is not table:  # the engine's table was dropped
+            found = per[key] = _Columns(rules, table, offers, lang)
+    return found
 
 
 def _check(column: list[Any], kind: type[Any]) -> None:
@@ -739,18 +809,56 @@ def _check(column: list[Any], kind: type[Any]) -> None:
                 column[k] = _BAD
 
 
-class _ChunkRows:
+class _Read:
+    """What ``_Columns._columns`` read of a chunk."""
+
+    __slots__ = ("columns", "highest", "names", "nested", "steps")
+
+    def __init__(self) -> None:
+        #: the cells of each field read, by name (top-level keys, flat or nested dimensions)
+        self.names: list[str] = []
+        self.columns: list[list[Any]] = []
+        #: the steps to sum, one iterable per column (and the highest rating's)
+        self.steps: list[Iterable[int]] = []
+        #: a copy of each row's ``dimensions`` mapping, if read whole
+        self.nested: list[dict[Any, Any]] | None = None
+        #: how the highest rating is found: "none" given, "counts" in the sum, "max" summed
+        self.highest = "none"
+
+
+class _RowCells:
     """Builds the Recommendation of a row the column-wise pass answered, from its cells."""
 
-    __slots__ = ("columns", "names")
+    __slots__ = ("columns", "names", "nested", "rules")
 
-    def __init__(self, columns: _Columns, names: tuple[str, ...]) -> None:
-        self.columns, self.names = columns, names
+    def __init__(
+        self, columns: _Columns, rules: CompiledRules, names: tuple[str, ...], nested: bool
+    ) -> None:
+        self.columns, self.rules, self.names, self.nested = columns, rules, names, nested
+
+    def facts(self, cells: Sequence[Any]) -> dict[str, Scalar]:
+        """The validated facts of one row's cells (blank: left out; defaults filled)."""
+        c = self.columns
+        values = c.values
+        names = self.names
+        facts = {
+            name: values[name][cell]
+            for name, cell in zip(names, cells[: len(names)], strict=True)
+            if cell is not None and cell != ""
+        }
+        if self.nested:
+            dims = c.nested
+            for dim, rating in cells[-1].items():
+                facts[dims[dim]] = rating
+        for name, default in c.defaults:
+            if name not in facts:
+                facts[name] = default
+        return facts
 
     def build(self, pending: _Pending) -> Recommendation:
         c = self.columns
-        facts = c.facts(self.names, pending[3:])
-        return answer(c.rules, c.table, c.table.index(facts), facts, c.offers, c.lang)
+        facts = self.facts(pending[3:])
+        return answer(self.rules, c.table, c.table.index(facts), facts, c.offers, c.lang)
 
 
 def _ordinary(
