@@ -455,6 +455,11 @@ _HARMLESS: dict[type[Any], frozenset[type[Any]]] = {
     bool: frozenset({str, bool, _NONE, dict, list}),
     int: frozenset({str, int, _NONE, dict, list}),
 }
+#: columns whose steps are looked up together, as one tuple of cells
+_WIDTH = 4
+#: tuples of cells kept per group of columns (valid ones only: bounded by the fields' values
+#: and texts; beyond, summed anew)
+_COMBOS_LIMIT = 65_536
 #: distinct lists of warning codes kept per stream (beyond: worded anew)
 _CODES_LIMIT = 65_536
 #: a decision part not seen yet in this stream
@@ -576,6 +581,8 @@ class _Columns:
         self.methods: list[Any] = [_UNSET] * (self.part_mask + 1)
         self.decisions: list[Any] = [None] * (self.part_mask + 1)
         self.codes_of: dict[int, tuple[str, ...]] = {}
+        #: per group of step maps (by identity): tuple of cells -> their steps summed
+        self.combos: dict[tuple[int, ...], dict[tuple[Any, ...], int]] = {}
         self.code_list = [w.code for w in rules.warnings]
         self.rank = table.rank
 
@@ -611,7 +618,7 @@ class _Columns:
                     _check(column, kind)
                 read.names.append(name)
                 read.columns.append(column)
-                read.steps.append(map(steps[name].get, column, repeat(_BAD)))
+                read.lookups.append((steps[name], column))
         flat = not self.flat.isdisjoint(keys)
         if "dimensions" not in keys:
             read.highest = "counts" if flat else "none"
@@ -643,7 +650,7 @@ class _Columns:
             for dim, name in self.indexed.items():
                 if dim in dims:
                     cells = map(dict.get, nested, repeat(dim))
-                    read.steps.append(map(self.plain[name].get, cells, repeat(_BAD)))
+                    read.lookups.append((self.plain[name], cells))
             below = (self.below,)
             tops = map(max, map(chain, map(dict.values, nested), repeat(below)))
             read.steps.append(map(self.by_max.__getitem__, tops))
@@ -657,7 +664,7 @@ class _Columns:
                     _check(column, int)
                 read.names.append(name)
                 read.columns.append(column)
-                read.steps.append(map(steps[name].get, column, repeat(_BAD)))
+                read.lookups.append((steps[name], column))
         read.highest = "counts"
         return read
 
@@ -680,7 +687,8 @@ class _Columns:
         try:
             read = self._columns(rows, keys, bad)
             start = self.base if read.highest != "none" else self.base_none
-            totals = list(map(sum, zip(repeat(start, n), *read.steps, strict=False)))
+            summed = self._steps(read)
+            totals = list(map(sum, zip(repeat(start, n), *summed, strict=False)))
         except TypeError:  # an unhashable cell: every record on its own
             return [one(i, row) for i, row in zip(indices, rows, strict=True)]
         columns, nested = read.columns, read.nested
@@ -712,6 +720,33 @@ class _Columns:
         for k in bad:
             out[k] = one(indices[k], rows[k])
         return out
+
+    def _steps(self, read: _Read) -> list[Iterable[int]]:
+        """The steps to sum: the columns' steps looked up four cells at a time (one lookup of
+        the tuple of cells, filled on first sight), and the others."""
+        steps = list(read.steps)
+        lookups = read.lookups
+        for at in range(0, len(lookups), _WIDTH):
+            part = lookups[at : at + _WIDTH]
+            if len(part) == 1:
+                steps.append(map(part[0][0].get, part[0][1], repeat(_BAD)))
+                continue
+            maps = tuple(step_map for step_map, _ in part)
+            cache = self.combos.get(tuple(map(id, maps)))
+            if cache is None:
+                cache = self.combos.setdefault(tuple(map(id, maps)), {})
+            cells = list(zip(*(column for _, column in part), strict=True))
+            got = list(map(cache.get, cells))
+            if None in got:
+                for k, found in enumerate(got):
+                    if found is None:
+                        tup = cells[k]
+                        step = sum(m.get(c, _BAD) for m, c in zip(maps, tup, strict=True))
+                        if step < _LIMIT and len(cache) < _COMBOS_LIMIT:
+                            cache[tup] = step
+                        got[k] = step
+            steps.append(got)  # type: ignore[arg-type]  # no None left
+        return steps
 
     def _methods(
         self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
@@ -812,13 +847,15 @@ def _check(column: list[Any], kind: type[Any]) -> None:
 class _Read:
     """What ``_Columns._columns`` read of a chunk."""
 
-    __slots__ = ("columns", "highest", "names", "nested", "steps")
+    __slots__ = ("columns", "highest", "lookups", "names", "nested", "steps")
 
     def __init__(self) -> None:
         #: the cells of each field read, by name (top-level keys, flat or nested dimensions)
         self.names: list[str] = []
         self.columns: list[list[Any]] = []
-        #: the steps to sum, one iterable per column (and the highest rating's)
+        #: per column read: its step map and cells
+        self.lookups: list[tuple[dict[Any, int], Iterable[Any]]] = []
+        #: other steps to sum (the highest rating's)
         self.steps: list[Iterable[int]] = []
         #: a copy of each row's ``dimensions`` mapping, if read whole
         self.nested: list[dict[Any, Any]] | None = None
