@@ -331,7 +331,7 @@ def triage_stream(
 
 #: records per chunk of the column-wise pass (constant memory per row; big enough that the
 #: per-chunk work is small against the per-row work)
-_CHUNK = 1024
+_CHUNK = 256
 
 
 def _chunks(
