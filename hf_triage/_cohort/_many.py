@@ -396,7 +396,12 @@ def _stream(
         else:
             results = _mixed(compiled, chunk, start, columns, one, seen)
         start += n
-        yield from results
+        # handed over one by one and not kept here: a row's Recommendation, built by the
+        # consumer, dies young (kept for the whole chunk, it would outlive the collector's
+        # youngest generation and make full collections over a large input frequent)
+        results.reverse()
+        while results:
+            yield results.pop()
         if error is not None:
             raise error
 
