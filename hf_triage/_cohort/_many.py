@@ -23,12 +23,13 @@ fast passes only decide *how quickly* a row is answered, never *what* it is answ
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice, repeat
-from operator import add, and_
+from operator import add, and_, or_
 from typing import Any
 
 from .._api import default_rules, offers_of, triage
@@ -465,6 +466,8 @@ _WIDTH = 4
 #: tuples of cells kept per group of columns (valid ones only: bounded by the fields' values
 #: and texts; beyond, summed anew)
 _COMBOS_LIMIT = 65_536
+#: entries kept per half of the warning groups (beyond: combined from the groups anew)
+_HALF_LIMIT = 131_072
 #: distinct lists of warning codes kept per stream (beyond: worded anew)
 _CODES_LIMIT = 65_536
 #: a decision part not seen yet in this stream
@@ -508,6 +511,20 @@ class _Columns:
             mask = self.part_mask | (((1 << width) - 1) << shift)
             self.groups.append((group.codes, mask, {}))
             shift += width
+        #: the groups in two halves, each with a map from its bits (and the decision part's)
+        #: to the codes of all its groups: two lookups per row instead of one per group
+        sized = sorted(zip(table.groups, self.groups, strict=True), key=lambda g: -g[0].size)
+        halves: list[list[tuple[int, dict[int, int]]]] = [[], []]
+        spans = [1, 1]
+        for group, (_, group_mask, group_cache) in sized:
+            side = 0 if spans[0] <= spans[1] else 1
+            halves[side].append((group_mask, group_cache))
+            spans[side] *= group.size
+        self.halves: list[tuple[int, list[tuple[int, dict[int, int]]], dict[int, int]]] = [
+            (functools.reduce(or_, (m for m, _ in members)), members, {})
+            for members in halves
+            if members
+        ]
         weights = dict(table.columns)
 
         def bits(name: str, value: Scalar | None) -> int:
@@ -774,16 +791,12 @@ class _Columns:
         self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
     ) -> list[tuple[str, ...]]:
         masks: Iterable[int] = repeat(0, len(totals))
-        for _, mask, cache in self.groups:
-            got = list(map(cache.get, map(and_, totals, repeat(mask))))
+        for half_mask, members, cache in self.halves:
+            got = list(map(cache.get, map(and_, totals, repeat(half_mask))))
             if None in got:
                 for k, found in enumerate(got):
                     if found is None:
-                        key = totals[k] & mask
-                        if key not in cache:
-                            facts = cells.facts([column[k] for column in columns])
-                            self._fill(cells.rules, totals[k], facts)
-                        got[k] = cache[key]
+                        got[k] = self._half(totals[k], half_mask, members, cache, cells, columns, k)
             masks = map(add, masks, got)
         masks = list(masks)
         codes = list(map(self.codes_of.get, masks))
@@ -792,6 +805,29 @@ class _Columns:
                 if known is None:
                     codes[k] = self._codes_of(masks[k])
         return codes  # type: ignore[return-value]
+
+    def _half(
+        self,
+        total: int,
+        half_mask: int,
+        members: list[tuple[int, dict[int, int]]],
+        cache: dict[int, int],
+        cells: _RowCells,
+        columns: list[list[Any]],
+        k: int,
+    ) -> int:
+        """One row's warning-code mask for the groups of one half, from the groups' own maps
+        (filled from the decision table on first sight)."""
+        mask = 0
+        for group_mask, group_cache in members:
+            key = total & group_mask
+            if key not in group_cache:
+                facts = cells.facts([column[k] for column in columns])
+                self._fill(cells.rules, total, facts)
+            mask += group_cache[key]
+        if len(cache) < _HALF_LIMIT:
+            cache[total & half_mask] = mask
+        return mask
 
     def _fill(self, rules: CompiledRules, total: int, facts: dict[str, Scalar]) -> None:
         """Every group's warning codes for one row, from the decision table."""
