@@ -340,8 +340,10 @@ def _chunks(
 ) -> Iterator[tuple[list[Any], Exception | None]]:
     """The records in chunks, each with the error the iterable raised after it, if any."""
     if isinstance(records, (list, tuple)):
-        for start in range(0, len(records), _CHUNK):
+        start = 0
+        while start < len(records):  # a list may grow while it is read
             yield list(records[start : start + _CHUNK]), None
+            start += _CHUNK
         return
     it = iter(records)
     size = 1  # a live feed: the first record is answered before the next is read
@@ -466,6 +468,8 @@ _WIDTH = 4
 #: tuples of cells kept per group of columns (valid ones only: bounded by the fields' values
 #: and texts; beyond, summed anew)
 _COMBOS_LIMIT = 65_536
+#: groupings of columns (which fields a chunk holds) with such a map (beyond: cell by cell)
+_GROUPINGS_LIMIT = 64
 #: entries kept per half of the warning groups (beyond: combined from the groups anew)
 _HALF_LIMIT = 131_072
 #: distinct lists of warning codes kept per stream (beyond: worded anew)
@@ -756,6 +760,9 @@ class _Columns:
             maps = tuple(step_map for step_map, _ in part)
             cache = self.combos.get(tuple(map(id, maps)))
             if cache is None:
+                if len(self.combos) >= _GROUPINGS_LIMIT:  # chunks of ever other fields
+                    steps.extend(map(m.get, c, repeat(_BAD)) for m, c in part)
+                    continue
                 cache = self.combos.setdefault(tuple(map(id, maps)), {})
             cells = list(zip(*(column for _, column in part), strict=True))
             got = list(map(cache.get, cells))

@@ -269,3 +269,27 @@ def test_streams_with_other_portfolios_and_languages_share_no_answers() -> None:
         {"municipality": OFFERS, "lang": "en"},
     ):
         assert_same(triage_many(rows, **kwargs), rows, **kwargs)
+
+
+def test_without_maps_of_cell_tuples_the_answers_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the bound on groupings of columns, the steps are looked up cell by cell."""
+    monkeypatch.setattr(_many, "_GROUPINGS_LIMIT", 0)
+    monkeypatch.setattr(_many, "_SHARED", type(_many._SHARED)())
+    monkeypatch.setattr(_many, "_CHUNK", 16)
+    rows = records(200, 61)
+    assert_same(triage_many(rows, municipality=OFFERS), rows, municipality=OFFERS)
+
+
+def test_a_list_that_grows_while_it_is_read_is_read_to_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_many, "_CHUNK", 4)
+    rows: list[Any] = [{"complexity": "mild", "service_use": "partial"}] * 6
+    seen = []
+    for result in triage_stream(rows):
+        seen.append(result.index)
+        if len(rows) < 12:
+            rows.append({"complexity": "severe", "service_use": "minimal"})
+    assert seen == list(range(len(rows)))
