@@ -467,9 +467,9 @@ _HARMLESS: dict[type[Any], frozenset[type[Any]]] = {
 _WIDTH = 4
 #: tuples of cells kept per group of columns (valid ones only: bounded by the fields' values
 #: and texts; beyond, summed anew)
-_COMBOS_LIMIT = 65_536
+_COMBOS_LIMIT = 8_192
 #: groupings of columns (which fields a chunk holds) with such a map (beyond: cell by cell)
-_GROUPINGS_LIMIT = 64
+_GROUPINGS_LIMIT = 16
 #: entries kept per half of the warning groups (beyond: combined from the groups anew)
 _HALF_LIMIT = 131_072
 #: distinct lists of warning codes kept per stream (beyond: worded anew)

@@ -293,3 +293,42 @@ def test_a_list_that_grows_while_it_is_read_is_read_to_its_end(
         if len(rows) < 12:
             rows.append({"complexity": "severe", "service_use": "minimal"})
     assert seen == list(range(len(rows)))
+
+
+HIGHEST_TEST = (
+    "        # severe complexity, yet every dimension that was rated is 0-1 (at least one rated)\n"
+    "        - all:\n"
+    "            - {field: complexity, is: severe}\n"
+    "            - {field: highest_dimension, at_most: 1}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        HIGHEST_TEST.replace("at_most: 1", "at_most: 2"),  # other classes of the highest rating
+        "",  # no warning reads the highest rating
+    ],
+)
+def test_edited_rules_answer_as_the_ordinary_path(rules_copy: Any, edit: str) -> None:
+    path = rules_copy / "warnings.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert HIGHEST_TEST in text
+    path.write_text(text.replace(HIGHEST_TEST, edit), encoding="utf-8")
+    rules = hf_triage.load_rules(rules_copy)
+    rng = random.Random(71)
+    rows: list[Any] = []
+    for k in range(300):
+        record: dict[str, Any] = {"citizen_id": f"B{k}"}
+        for name, spec in FIELDS.items():
+            if rng.random() < 0.3:
+                continue
+            value = rng.choice(spec.values)
+            if name.startswith("dimensions.") and k % 2:
+                record.setdefault("dimensions", {})[name[11:]] = value
+            else:
+                record[name] = value
+        rows.append(record)
+    rows += records(200, 72)
+    kwargs = {"rules": rules, "municipality": OFFERS}
+    assert_same(triage_many(rows, **kwargs), rows, **kwargs)
