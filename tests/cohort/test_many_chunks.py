@@ -330,5 +330,5 @@ def test_edited_rules_answer_as_the_ordinary_path(rules_copy: Any, edit: str) ->
                 record[name] = value
         rows.append(record)
     rows += records(200, 72)
-    kwargs = {"rules": rules, "municipality": OFFERS}
+    kwargs: dict[str, Any] = {"rules": rules, "municipality": OFFERS}
     assert_same(triage_many(rows, **kwargs), rows, **kwargs)
