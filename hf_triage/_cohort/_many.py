@@ -1,27 +1,41 @@
-"""``triage_many``: triage an iterable of mappings (or Assessments), one row at a time.
+"""``triage_many``: triage an iterable of mappings (or Assessments), one result per row.
 
 Records are read by the cohort-cell rules of ``_cells``. A bad row never stops the batch: its
 ``error`` names the field, the value given and the values allowed (the words of
 ``AssessmentError``), and every other row is triaged.
 
-``triage_stream`` is the same, lazily: it reads one record, yields its result and keeps
-nothing, so memory stays flat however long the input (``triage_many`` is its list). Each
-record is read in one pass straight into the decision table's index (``_table``): per key a
-map from the cell as given (typed value or its text: ``"3"``, ``"true"``, blank) to the step it
-adds to the index. A record that pass does not fully accept (a bad value, a float, a key that
-is no field, a field given twice, a rule set over another domain) takes the ordinary path
-(``_record_assessment`` and ``triage()``), which words every problem; so the fast pass only
-decides *how quickly* a row is answered, never *what* it is answered.
+``triage_stream`` is the same, lazily: it reads the records in chunks (``_CHUNK``; from an
+iterator that is not a list or tuple the chunks grow from one record, so a live feed is
+answered at once and never read further ahead than it has been answered), yields their
+results and keeps nothing, so memory stays flat however long the input (``triage_many`` is
+its list). A chunk of plain dicts is read column by column with C-level iteration
+(``_Columns``): per field, the cells of every record (``map(dict.get, ...)``) go through a map
+from the cell as given (typed value or its text: ``"3"``, ``"true"``, blank) to the step it adds
+to the decision table's index (``_table``), kept as bit fields (decision part, each warning
+group's digit, a count per life-dimension rating for the highest one), and the steps are
+summed column by column; each row's method and warning codes are then looked up per chunk from
+small per-stream maps keyed by those bit fields. A record that pass does not fully accept (a
+bad value, a float, a key that is no field, a field given twice, a cell of an unexpected type,
+a rule set over another domain) takes the one-record path (``_fast_index``) and, failing that,
+the ordinary path (``_record_assessment`` and ``triage()``), which words every problem; so the
+fast passes only decide *how quickly* a row is answered, never *what* it is answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+import threading
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice, repeat
+from operator import add, and_, or_
 from typing import Any
 
 from .._api import default_rules, offers_of, triage
 from .._compile import CompiledRules
 from .._domain import FIELDS
+from .._enumerate import HIGHEST as _HIGHEST
 from .._enumerate import to_assessment
 from .._exceptions import AssessmentError
 from .._models import Assessment, Municipality, Recommendation
@@ -34,8 +48,8 @@ from ._profile import as_municipality
 __all__ = ["BatchResult", "triage_many", "triage_stream"]
 
 
-#: what a row answered by the table's fast pass needs to build its Recommendation later
-_Pending = tuple[CompiledRules, DecisionTable, int, dict[str, Scalar], frozenset[str] | None, Any]
+#: a row answered by a fast pass: (its builder, method, warning codes, what the builder reads)
+_Pending = tuple[Any, ...]
 
 
 class BatchResult:
@@ -43,11 +57,10 @@ class BatchResult:
 
     ``index`` is the row's position in the input (from 0), ``error`` the AssessmentError
     problems (field, value, allowed values) joined with "; ", ``citizen_id`` the row's id.
-    Every row is validated at once; a row answered by the decision table's fast pass builds its
-    ``recommendation`` (texts, reasons, decision support) on first access and keeps it, while
-    ``method`` and ``warning_codes`` read the table without building it: a tally over a
-    million rows pays only for what it reads. The result is read-only and equal to one built
-    at once.
+    Every row is validated at once, and a row answered by the decision table's fast pass knows
+    its ``method`` and ``warning_codes`` at once too; it builds its ``recommendation`` (texts,
+    reasons, decision support) on first access and keeps it: a tally over a million rows pays
+    only for what it reads. The result is read-only and equal to one built at once.
     """
 
     __slots__ = ("_pending", "_recommendation", "citizen_id", "error", "index")
@@ -72,12 +85,6 @@ class BatchResult:
         put(self, "citizen_id", citizen_id)
         put(self, "_pending", None)
 
-    @classmethod
-    def _later(cls, index: int, citizen_id: str | None, pending: _Pending) -> BatchResult:
-        result = cls(index, None, None, citizen_id)
-        object.__setattr__(result, "_pending", pending)
-        return result
-
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
 
@@ -89,7 +96,7 @@ class BatchResult:
     def recommendation(self) -> Recommendation | None:
         pending = self._pending
         if pending is not None:
-            object.__setattr__(self, "_recommendation", answer(*pending))
+            object.__setattr__(self, "_recommendation", pending[0].build(pending))
             object.__setattr__(self, "_pending", None)
         return self._recommendation
 
@@ -97,9 +104,9 @@ class BatchResult:
     def method(self) -> str | None:
         pending = self._pending
         if pending is not None:
-            rules, table, i, facts, _, _ = pending
-            return table.part(rules, i, facts).decision.method
-        rec = self.recommendation
+            method: str | None = pending[1]
+            return method
+        rec = self._recommendation
         return rec.method if rec is not None else None
 
     @property
@@ -107,10 +114,8 @@ class BatchResult:
         """The codes of the row's warnings, in file order (empty for a row in error)."""
         pending = self._pending
         if pending is not None:
-            rules, table, i, facts, offers, lang = pending
-            decision = table.part(rules, i, facts).decision
-            return [w.code for w in table.group_warnings(rules, i, facts, decision, offers, lang)]
-        rec = self.recommendation
+            return list(pending[2])
+        rec = self._recommendation
         return list(rec.warning_codes) if rec is not None else []
 
     def _key(self) -> tuple[int, Recommendation | None, str | None, str | None]:
@@ -129,6 +134,29 @@ class BatchResult:
             f"BatchResult(index={self.index!r}, recommendation={self.recommendation!r}, "
             f"error={self.error!r}, citizen_id={self.citizen_id!r})"
         )
+
+
+# BatchResults of a chunk are made without a Python call per row: object.__new__ and the
+# slots' own setters, mapped over the chunk (``_results``)
+_SLOTS = vars(BatchResult)
+_SET_INDEX = _SLOTS["index"].__set__
+_SET_ERROR = _SLOTS["error"].__set__
+_SET_CITIZEN = _SLOTS["citizen_id"].__set__
+_SET_RECOMMENDATION = _SLOTS["_recommendation"].__set__
+_SET_PENDING = _SLOTS["_pending"].__set__
+
+
+def _results(
+    indices: Iterable[int], citizens: Iterable[str | None], pending: Iterable[_Pending], n: int
+) -> list[BatchResult]:
+    """``n`` BatchResults answered by a fast pass, built with C-level iteration."""
+    out: list[BatchResult] = list(map(object.__new__, repeat(BatchResult, n)))
+    deque(map(_SET_INDEX, out, indices), 0)
+    deque(map(_SET_ERROR, out, repeat(None)), 0)
+    deque(map(_SET_CITIZEN, out, citizens), 0)
+    deque(map(_SET_RECOMMENDATION, out, repeat(None)), 0)
+    deque(map(_SET_PENDING, out, pending), 0)
+    return out
 
 
 def _record_assessment(record: Mapping[Any, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -289,14 +317,47 @@ def triage_stream(
 ) -> Iterator[BatchResult]:
     """``triage_many`` as a stream: one result per record, in order, as the records come.
 
-    Nothing is kept between rows, so memory stays flat for any number of records (a file
-    read row by row, an NDJSON body). ``lang`` and the municipality are checked at once,
-    before any row (``TriageError``, ``MunicipalityError``).
+    Nothing is kept between chunks of records, so memory stays flat for any number of records
+    (a file read row by row, an NDJSON body). A list or tuple is read in chunks of ``_CHUNK``
+    records; any other iterable in chunks that grow from one record, so it is never read
+    further ahead than it has been answered. If the iterable raises, the results of the
+    records it gave before are yielded first, then its error. ``lang`` and the municipality
+    are checked at once, before any row (``TriageError``, ``MunicipalityError``).
     """
     check_lang(lang)
     compiled = rules if rules is not None else default_rules()
     profile = as_municipality(municipality)
     return _stream(records, compiled, profile, lang, id_field)
+
+
+#: records per chunk of the column-wise pass (constant memory per row; big enough that the
+#: per-chunk work is small against the per-row work)
+_CHUNK = 256
+
+
+def _chunks(
+    records: Iterable[Any],
+) -> Iterator[tuple[list[Any], Exception | None]]:
+    """The records in chunks, each with the error the iterable raised after it, if any."""
+    if isinstance(records, (list, tuple)):
+        start = 0
+        while start < len(records):  # a list may grow while it is read
+            yield list(records[start : start + _CHUNK]), None
+            start += _CHUNK
+        return
+    it = iter(records)
+    size = 1  # a live feed: the first record is answered before the next is read
+    while True:
+        chunk: list[Any] = []
+        try:
+            chunk.extend(islice(it, size))  # keeps what came before an error
+        except Exception as exc:  # the caller's error, raised after the rows before it
+            yield chunk, exc
+            return
+        if not chunk:
+            return
+        yield chunk, None
+        size = min(size * 2, _CHUNK)
 
 
 def _stream(
@@ -310,18 +371,579 @@ def _stream(
     table = TABLES.table(compiled) if type(compiled) is CompiledRules else None
     fast = _cell_steps(table) if table is not None else None
     harmless: dict[Any, bool] = {}
-    for index, record in enumerate(records):
+    single = _OneRow(compiled, table, offers, lang) if table is not None else None
+
+    def one(index: int, record: Any) -> BatchResult:
+        """One record on its own: the one-record fast pass, else the ordinary path."""
         citizen = _citizen_id(record, id_field)
         if fast is not None and type(record) is dict:
             found = _fast_index(record, *fast, harmless)
             if found is not None:
-                assert table is not None
-                i, facts = found
-                if table.highest is not None:
-                    i += table.highest_step(facts)  # a maximum, not a sum of cells
-                yield BatchResult._later(index, citizen, (compiled, table, i, facts, offers, lang))
+                assert single is not None
+                return single.result(index, citizen, *found)
+        return _ordinary(index, record, citizen, compiled, profile, lang)
+
+    columns = None
+    if table is not None and fast is not None:
+        columns = _shared_columns(compiled, table, offers, lang)
+        if not columns.fits:
+            columns = None
+    seen = _Keys(id_field, harmless, columns)
+    start = 0
+    for chunk, error in _chunks(records):
+        n = len(chunk)
+        if columns is None:
+            results = [one(k, record) for k, record in enumerate(chunk, start)]
+        elif set(map(type, chunk)) == {dict}:
+            results = columns.chunk(compiled, chunk, range(start, start + n), one, seen)
+        else:
+            results = _mixed(compiled, chunk, start, columns, one, seen)
+        start += n
+        # handed over one by one and not kept here: a row's Recommendation, built by the
+        # consumer, dies young (kept for the whole chunk, it would outlive the collector's
+        # youngest generation and make full collections over a large input frequent)
+        results.reverse()
+        while results:
+            yield results.pop()
+        if error is not None:
+            raise error
+
+
+def _mixed(
+    rules: CompiledRules,
+    chunk: list[Any],
+    start: int,
+    columns: _Columns,
+    one: Callable[[int, Any], BatchResult],
+    seen: _Keys,
+) -> list[BatchResult]:
+    """A chunk of dicts and other records: the dicts column-wise, the rest one by one."""
+    at = [k for k, record in enumerate(chunk) if type(record) is dict]
+    rows = [chunk[k] for k in at]
+    found = dict(
+        zip(at, columns.chunk(rules, rows, [start + k for k in at], one, seen), strict=True)
+    )
+    return [found[k] if k in found else one(start + k, record) for k, record in enumerate(chunk)]
+
+
+class _OneRow:
+    """Builds the Recommendation of a row the one-record fast pass answered."""
+
+    __slots__ = ("lang", "offers", "rules", "table")
+
+    def __init__(
+        self, rules: CompiledRules, table: DecisionTable, offers: frozenset[str] | None, lang: Any
+    ) -> None:
+        self.rules, self.table, self.offers, self.lang = rules, table, offers, lang
+
+    def result(
+        self, index: int, citizen: str | None, i: int, facts: dict[str, Scalar]
+    ) -> BatchResult:
+        table, rules = self.table, self.rules
+        if table.highest is not None:
+            i += table.highest_step(facts)  # a maximum, not a sum of cells
+        decision = table.part(rules, i, facts).decision
+        found = table.group_warnings(rules, i, facts, decision, self.offers, self.lang)
+        codes = tuple(w.code for w in found)
+        return _results((index,), (citizen,), ((self, decision.method, codes, i, facts),), 1)[0]
+
+    def build(self, pending: _Pending) -> Recommendation:
+        return answer(self.rules, self.table, pending[3], pending[4], self.offers, self.lang)
+
+
+#: a step that marks a cell the column-wise pass does not take (far above every bit field)
+_BAD = 1 << 62
+_LIMIT = 1 << 61
+_NONE = type(None)
+#: per kind of field, the cell types that cannot hash equal to one of its keys by accident
+#: (True == 1 == 1.0: a true/false column holding numbers is checked cell by cell; dicts and
+#: lists raise TypeError, and such a chunk is read one record at a time)
+_HARMLESS: dict[type[Any], frozenset[type[Any]]] = {
+    str: frozenset({str, bool, int, float, _NONE, dict, list}),
+    bool: frozenset({str, bool, _NONE, dict, list}),
+    int: frozenset({str, int, _NONE, dict, list}),
+}
+#: columns whose steps are looked up together, as one tuple of cells
+_WIDTH = 4
+#: tuples of cells kept per group of columns (valid ones only: bounded by the fields' values
+#: and texts; beyond, summed anew)
+_COMBOS_LIMIT = 8_192
+#: groupings of columns (which fields a chunk holds) with such a map (beyond: cell by cell)
+_GROUPINGS_LIMIT = 16
+#: entries kept per half of the warning groups (beyond: combined from the groups anew)
+_HALF_LIMIT = 131_072
+#: distinct lists of warning codes kept per stream (beyond: worded anew)
+_CODES_LIMIT = 65_536
+#: a decision part not seen yet in this stream
+_UNSET: Any = object()
+_EMPTY: dict[str, Any] = {}
+
+
+class _Columns:
+    """A chunk of dict records read column by column (see the module docstring).
+
+    The index is kept as bit fields: the decision part (``index % parts_size``) in the low
+    bits, then each warning group's digit, then, if the rules read the highest life-dimension
+    rating, a 4-bit count per rating (its highest set bit is the highest rating given). Per
+    stream, the decision part gives the method and each group's bits (with the part) its
+    warning codes as a bit mask; both are filled from the decision table on first sight.
+    """
+
+    def __init__(
+        self,
+        rules: CompiledRules,
+        table: DecisionTable,
+        offers: frozenset[str] | None,
+        lang: Any,
+    ) -> None:
+        # no reference to ``rules`` is kept (``_SHARED`` holds this per live rule set)
+        self.table, self.offers, self.lang = table, offers, lang
+        assert table.fast is not None
+        _, dims, _, default_items = table.fast
+        self.defaults = default_items
+        defaults = dict(default_items)
+        pbits = (table.parts_size - 1).bit_length()
+        self.part_mask = (1 << pbits) - 1
+        #: per column field: (divisor, shift) turning its weight into its bits
+        where: dict[str, tuple[int, int]] = {name: (1, 0) for name, _ in table.decision_columns}
+        shift = pbits
+        self.groups: list[tuple[frozenset[str], int, dict[int, int]]] = []
+        for group in table.groups:
+            width = (group.size - 1).bit_length()
+            for name in group.fields:
+                where[name] = (group.stride, shift)
+            mask = self.part_mask | (((1 << width) - 1) << shift)
+            self.groups.append((group.codes, mask, {}))
+            shift += width
+        #: the groups in two halves, each with a map from its bits (and the decision part's)
+        #: to the codes of all its groups: two lookups per row instead of one per group
+        sized = sorted(zip(table.groups, self.groups, strict=True), key=lambda g: -g[0].size)
+        halves: list[list[tuple[int, dict[int, int]]]] = [[], []]
+        spans = [1, 1]
+        for group, (_, group_mask, group_cache) in sized:
+            side = 0 if spans[0] <= spans[1] else 1
+            halves[side].append((group_mask, group_cache))
+            spans[side] *= group.size
+        self.halves: list[tuple[int, list[tuple[int, dict[int, int]]], dict[int, int]]] = [
+            (functools.reduce(or_, (m for m, _ in members)), members, {})
+            for members in halves
+            if members
+        ]
+        weights = dict(table.columns)
+
+        def bits(name: str, value: Scalar | None) -> int:
+            w = weights.get(name)
+            if w is None:
+                return 0
+            divisor, at = where[name]
+            return (w[value] // divisor) << at
+
+        self.base = sum(bits(name, defaults.get(name)) for name, _ in table.columns)
+        dim_names = {name: dim for dim, (name, _) in dims.items()}
+        ratings = sorted({int(v) for n in dim_names for v in rules.domain.fields[n].values})
+        #: per bit length of the rating counts: the highest rating's bits in its group
+        self.highest: list[int] | None = None
+        self.nib_mask = 0
+        nib = shift
+        if table.highest is not None:
+            highest = table.highest
+            divisor, at = where.get(_HIGHEST, (0, 0))
+            if divisor and all(r in highest for r in ratings) and None in highest:
+                self.nib_mask = ((1 << (4 * len(ratings))) - 1) << nib
+                self.highest = [(highest[None] // divisor) << at] + [0] * nib
+                for rating in ratings:
+                    self.highest += [(highest[rating] // divisor) << at] * 4
+            shift += 4 * len(ratings)
+        #: the empty assessment's index bits, the highest rating (none given) included
+        self.base_none = self.base + (self.highest[0] if self.highest is not None else 0)
+        #: typed ratings: the highest rating's bits by the max of a ``dimensions`` mapping
+        #: (``below``: none given); only the dimensions the index reads are read one by one
+        self.ratings = frozenset(ratings)
+        self.below = min(ratings) - 1
+        self.by_max: dict[int, int] | None = None
+        if self.highest is not None and table.highest is not None:
+            divisor, at = where[_HIGHEST]
+            self.by_max = {self.below: self.highest[0]}
+            for rating in ratings:
+                self.by_max[rating] = (table.highest[rating] // divisor) << at
+        self.plain: dict[str, dict[Any, int]] = {}
+        self.indexed: dict[str, str] = {}
+        #: False: the bit fields do not fit below ``_LIMIT``; the stream reads record by record
+        self.fits = shift < 60 and (table.highest is None or self.highest is not None)
+        #: per key: the kind of its cells, cell -> step, cell -> value
+        self.kind: dict[str, type[Any]] = {}
+        self.steps: dict[str, dict[Any, int]] = {}
+        self.values: dict[str, dict[Any, Scalar]] = {}
+        for name, spec in rules.domain.fields.items():
+            kind = type(spec.values[0])
+            start = bits(name, defaults.get(name))
+            steps: dict[Any, int] = {None: 0, "": 0}
+            values: dict[Any, Scalar] = {}
+            for v in spec.values:
+                step = bits(name, v) - start
+                if name in dim_names:
+                    self.plain.setdefault(name, {None: 0})[v] = step
+                    if step:
+                        self.indexed[dim_names[name]] = name
+                    if self.highest is not None:
+                        step += 1 << (nib + 4 * ratings.index(int(v)))
+                texts = (
+                    ("true", "True", "TRUE")
+                    if v is True
+                    else ("false", "False", "FALSE")
+                    if v is False
+                    else (str(v),)
+                )
+                for cell in (v, *texts):
+                    steps[cell] = step
+                    values[cell] = v
+            self.kind[name], self.steps[name], self.values[name] = kind, steps, values
+        #: top-level keys in domain order (flat life dimensions too), nested dimension keys
+        self.top = tuple(rules.domain.fields)
+        self.flat = frozenset(dim_names)
+        self.nested = {dim: name for name, dim in dim_names.items()}
+        self.nested_keys = frozenset(self.nested)
+        self.known = frozenset({*self.top, "dimensions"})
+        self.methods: list[Any] = [_UNSET] * (self.part_mask + 1)
+        self.decisions: list[Any] = [None] * (self.part_mask + 1)
+        self.codes_of: dict[int, tuple[str, ...]] = {}
+        #: per group of step maps (by identity): tuple of cells -> their steps summed
+        self.combos: dict[tuple[int, ...], dict[tuple[Any, ...], int]] = {}
+        self.code_list = [w.code for w in rules.warnings]
+        self.rank = table.rank
+
+    def _odd_keys(
+        self, rows: list[dict[Any, Any]], keys: set[Any], bad: set[int], seen: _Keys
+    ) -> None:
+        """Rows with a key that is no field and looks like a misspelt one go one by one."""
+        harmful = set()
+        for key in keys - seen.known:
+            known = seen.harmless.get(key)
+            if known is None:
+                known = column_problem(key) is None
+                if len(seen.harmless) < _KEYS_LIMIT:
+                    seen.harmless[key] = known
+                    if known:
+                        seen.known.add(key)
+            if not known:
+                harmful.add(key)
+        if harmful:
+            bad.update(k for k, row in enumerate(rows) if not harmful.isdisjoint(row))
+
+    def _columns(self, rows: list[dict[Any, Any]], keys: set[Any], bad: set[int]) -> _Read:
+        """The chunk's cells, one list per field it holds, and the steps to sum (may raise
+        TypeError: an unhashable cell)."""
+        read = _Read()
+        kinds, steps = self.kind, self.steps
+        types = set(map(type, chain.from_iterable(map(dict.values, rows))))
+        for name in self.top:
+            if name in keys:
+                column = list(map(dict.get, rows, repeat(name)))
+                kind = kinds[name]
+                if not types <= _HARMLESS[kind]:
+                    _check(column, kind)
+                read.names.append(name)
+                read.columns.append(column)
+                read.lookups.append((steps[name], column))
+        flat = not self.flat.isdisjoint(keys)
+        if "dimensions" not in keys:
+            read.highest = "counts" if flat else "none"
+            return read
+        nested: list[Any] = list(map(dict.get, rows, repeat("dimensions")))
+        if not set(map(type, nested)) <= {dict}:
+            for k, value in enumerate(nested):
+                if type(value) is not dict:
+                    if not (value is None or (type(value) is str and not value)):
+                        bad.add(k)
+                    nested[k] = _EMPTY
+        if flat:  # a flat and a nested dimension: one by one
+            bad.update(
+                k for k, row in enumerate(rows) if nested[k] and not self.flat.isdisjoint(row)
+            )
+        dims: set[Any] = set().union(*nested)
+        if not dims <= self.nested_keys:
+            odd = dims - self.nested_keys
+            bad.update(k for k, d in enumerate(nested) if not odd.isdisjoint(d))
+        types = set(map(type, chain.from_iterable(map(dict.values, nested))))
+        if (
+            not flat
+            and self.by_max is not None
+            and types <= {int}
+            and set(chain.from_iterable(map(dict.values, nested))) <= self.ratings
+        ):
+            # typed ratings, all allowed: only the dimensions the index reads need a column,
+            # and the highest rating is each mapping's max
+            for dim, name in self.indexed.items():
+                if dim in dims:
+                    cells = map(dict.get, nested, repeat(dim))
+                    read.lookups.append((self.plain[name], cells))
+            below = (self.below,)
+            tops = map(max, map(chain, map(dict.values, nested), repeat(below)))
+            read.steps.append(map(self.by_max.__getitem__, tops))
+            read.nested = list(map(dict.copy, nested))
+            read.highest = "max"
+            return read
+        for dim, name in self.nested.items():
+            if dim in dims:
+                column = list(map(dict.get, nested, repeat(dim)))
+                if not types <= _HARMLESS[int]:
+                    _check(column, int)
+                read.names.append(name)
+                read.columns.append(column)
+                read.lookups.append((steps[name], column))
+        read.highest = "counts"
+        return read
+
+    def chunk(
+        self,
+        rules: CompiledRules,
+        rows: list[dict[Any, Any]],
+        indices: Sequence[int],
+        one: Callable[[int, Any], BatchResult],
+        seen: _Keys,
+    ) -> list[BatchResult]:
+        """The results of ``rows`` (plain dicts) at ``indices``, in order."""
+        n = len(rows)
+        if not n:
+            return []
+        bad: set[int] = set()
+        keys: set[Any] = set().union(*rows)
+        if not keys <= seen.known:
+            self._odd_keys(rows, keys, bad, seen)
+        try:
+            read = self._columns(rows, keys, bad)
+            start = self.base if read.highest != "none" else self.base_none
+            summed = self._steps(read)
+            totals = list(map(sum, zip(repeat(start, n), *summed, strict=False)))
+        except TypeError:  # an unhashable cell: every record on its own
+            return [one(i, row) for i, row in zip(indices, rows, strict=True)]
+        columns, nested = read.columns, read.nested
+        if max(totals) >= _LIMIT:
+            bad.update(k for k, total in enumerate(totals) if total >= _LIMIT)
+        empty = self.base if read.highest == "counts" else self.base_none
+        for k in bad:  # answered one by one below; here an empty assessment stands in
+            totals[k] = empty
+            for column in columns:
+                column[k] = None
+            if nested is not None:
+                nested[k] = {}
+        if read.highest == "counts" and self.highest is not None:
+            counts = map(int.bit_length, map(and_, totals, repeat(self.nib_mask)))
+            totals = list(map(add, totals, map(self.highest.__getitem__, counts)))
+        cells = _RowCells(self, rules, tuple(read.names), nested is not None)
+        if nested is not None:
+            columns = [*columns, nested]
+        methods = self._methods(totals, cells, columns)
+        codes = self._codes(totals, cells, columns)
+        ids: Iterable[Any] = repeat(None)
+        if seen.id_field in keys:
+            found = list(map(dict.get, rows, repeat(seen.id_field)))
+            if set(map(type, found)) <= {str, _NONE} and "" not in found:
+                ids = found
+            else:
+                ids = [None if is_blank(v) else str(v) for v in found]
+        out = _results(indices, ids, zip(repeat(cells), methods, codes, *columns), n)
+        for k in bad:
+            out[k] = one(indices[k], rows[k])
+        return out
+
+    def _steps(self, read: _Read) -> list[Iterable[int]]:
+        """The steps to sum: the columns' steps looked up four cells at a time (one lookup of
+        the tuple of cells, filled on first sight), and the others."""
+        steps = list(read.steps)
+        lookups = read.lookups
+        for at in range(0, len(lookups), _WIDTH):
+            part = lookups[at : at + _WIDTH]
+            if len(part) == 1:
+                steps.append(map(part[0][0].get, part[0][1], repeat(_BAD)))
                 continue
-        yield _ordinary(index, record, citizen, compiled, profile, lang)
+            maps = tuple(step_map for step_map, _ in part)
+            cache = self.combos.get(tuple(map(id, maps)))
+            if cache is None:
+                if len(self.combos) >= _GROUPINGS_LIMIT:  # chunks of ever other fields
+                    steps.extend(map(m.get, c, repeat(_BAD)) for m, c in part)
+                    continue
+                cache = self.combos.setdefault(tuple(map(id, maps)), {})
+            cells = list(zip(*(column for _, column in part), strict=True))
+            got = list(map(cache.get, cells))
+            if None in got:
+                for k, found in enumerate(got):
+                    if found is None:
+                        tup = cells[k]
+                        step = sum(m.get(c, _BAD) for m, c in zip(maps, tup, strict=True))
+                        if step < _LIMIT and len(cache) < _COMBOS_LIMIT:
+                            cache[tup] = step
+                        got[k] = step
+            steps.append(got)  # type: ignore[arg-type]  # no None left
+        return steps
+
+    def _methods(
+        self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
+    ) -> list[str | None]:
+        parts = list(map(and_, totals, repeat(self.part_mask)))
+        methods = list(map(self.methods.__getitem__, parts))
+        if _UNSET in methods:
+            for k, method in enumerate(methods):
+                if method is _UNSET:
+                    part = parts[k]
+                    if self.methods[part] is _UNSET:
+                        facts = cells.facts([column[k] for column in columns])
+                        i = self.table.index(facts)
+                        decision = self.table.part(cells.rules, i, facts).decision
+                        self.methods[part], self.decisions[part] = decision.method, decision
+                    methods[k] = self.methods[part]
+        return methods
+
+    def _codes(
+        self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
+    ) -> list[tuple[str, ...]]:
+        masks: Iterable[int] = repeat(0, len(totals))
+        for half_mask, members, cache in self.halves:
+            got = list(map(cache.get, map(and_, totals, repeat(half_mask))))
+            if None in got:
+                for k, found in enumerate(got):
+                    if found is None:
+                        got[k] = self._half(totals[k], half_mask, members, cache, cells, columns, k)
+            masks = map(add, masks, got)
+        masks = list(masks)
+        codes = list(map(self.codes_of.get, masks))
+        if None in codes:
+            for k, known in enumerate(codes):
+                if known is None:
+                    codes[k] = self._codes_of(masks[k])
+        return codes  # type: ignore[return-value]
+
+    def _half(
+        self,
+        total: int,
+        half_mask: int,
+        members: list[tuple[int, dict[int, int]]],
+        cache: dict[int, int],
+        cells: _RowCells,
+        columns: list[list[Any]],
+        k: int,
+    ) -> int:
+        """One row's warning-code mask for the groups of one half, from the groups' own maps
+        (filled from the decision table on first sight)."""
+        mask = 0
+        for group_mask, group_cache in members:
+            key = total & group_mask
+            if key not in group_cache:
+                facts = cells.facts([column[k] for column in columns])
+                self._fill(cells.rules, total, facts)
+            mask += group_cache[key]
+        if len(cache) < _HALF_LIMIT:
+            cache[total & half_mask] = mask
+        return mask
+
+    def _fill(self, rules: CompiledRules, total: int, facts: dict[str, Scalar]) -> None:
+        """Every group's warning codes for one row, from the decision table."""
+        i = self.table.index(facts)
+        decision = self.decisions[total & self.part_mask]
+        found = self.table.group_warnings(rules, i, facts, decision, self.offers, self.lang)
+        rank = self.rank
+        for codes, mask, cache in self.groups:
+            cache[total & mask] = sum(1 << rank[w.code] for w in found if w.code in codes)
+
+    def _codes_of(self, mask: int) -> tuple[str, ...]:
+        codes = tuple(code for bit, code in enumerate(self.code_list) if mask >> bit & 1)
+        if len(self.codes_of) < _CODES_LIMIT:
+            self.codes_of[mask] = codes
+        return codes
+
+
+class _Keys:
+    """What one stream has learnt of the keys of its records (keys are data: bounded)."""
+
+    __slots__ = ("harmless", "id_field", "known")
+
+    def __init__(self, id_field: str, harmless: dict[Any, bool], columns: _Columns | None) -> None:
+        self.id_field, self.harmless = id_field, harmless
+        self.known: set[Any] = set(columns.known) if columns is not None else set()
+
+
+#: the column-wise maps per live rule set, portfolio and language (a cache: every entry is a
+#: pure function of its key, filled idempotently, bounded by the table's size), so that
+#: short batches find the methods and warning codes already seen
+_SHARED: weakref.WeakKeyDictionary[CompiledRules, dict[tuple[Any, ...], _Columns]] = (
+    weakref.WeakKeyDictionary()
+)
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_columns(
+    rules: CompiledRules, table: DecisionTable, offers: frozenset[str] | None, lang: Any
+) -> _Columns:
+    with _SHARED_LOCK:
+        per = _SHARED.setdefault(rules, {})
+        key = (offers, lang)
+        found = per.get(key)
+        if found is None or found.table is not table:  # the engine's table was dropped
+            found = per[key] = _Columns(rules, table, offers, lang)
+    return found
+
+
+def _check(column: list[Any], kind: type[Any]) -> None:
+    """Put a marker the step maps do not hold in every cell of a type ``kind`` does not take."""
+    allowed = (kind, str, _NONE)
+    if not set(map(type, column)) <= set(allowed):
+        for k, value in enumerate(column):
+            if type(value) not in allowed:
+                column[k] = _BAD
+
+
+class _Read:
+    """What ``_Columns._columns`` read of a chunk."""
+
+    __slots__ = ("columns", "highest", "lookups", "names", "nested", "steps")
+
+    def __init__(self) -> None:
+        #: the cells of each field read, by name (top-level keys, flat or nested dimensions)
+        self.names: list[str] = []
+        self.columns: list[list[Any]] = []
+        #: per column read: its step map and cells
+        self.lookups: list[tuple[dict[Any, int], Iterable[Any]]] = []
+        #: other steps to sum (the highest rating's)
+        self.steps: list[Iterable[int]] = []
+        #: a copy of each row's ``dimensions`` mapping, if read whole
+        self.nested: list[dict[Any, Any]] | None = None
+        #: how the highest rating is found: "none" given, "counts" in the sum, "max" summed
+        self.highest = "none"
+
+
+class _RowCells:
+    """Builds the Recommendation of a row the column-wise pass answered, from its cells."""
+
+    __slots__ = ("columns", "names", "nested", "rules")
+
+    def __init__(
+        self, columns: _Columns, rules: CompiledRules, names: tuple[str, ...], nested: bool
+    ) -> None:
+        self.columns, self.rules, self.names, self.nested = columns, rules, names, nested
+
+    def facts(self, cells: Sequence[Any]) -> dict[str, Scalar]:
+        """The validated facts of one row's cells (blank: left out; defaults filled)."""
+        c = self.columns
+        values = c.values
+        names = self.names
+        facts = {
+            name: values[name][cell]
+            for name, cell in zip(names, cells[: len(names)], strict=True)
+            if cell is not None and cell != ""
+        }
+        if self.nested:
+            dims = c.nested
+            for dim, rating in cells[-1].items():
+                facts[dims[dim]] = rating
+        for name, default in c.defaults:
+            if name not in facts:
+                facts[name] = default
+        return facts
+
+    def build(self, pending: _Pending) -> Recommendation:
+        c = self.columns
+        facts = self.facts(pending[3:])
+        return answer(self.rules, c.table, c.table.index(facts), facts, c.offers, c.lang)
 
 
 def _ordinary(
