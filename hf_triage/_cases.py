@@ -292,7 +292,7 @@ def _problem_text(error: Any, data: Any) -> str:
 
 
 def _load_case_file(path: Path, problems: list[str]) -> list[LoadedCase]:
-    parsed = parse_document(path, "case file")
+    parsed = parse_document(path, "case file", shared=True)
     problems.extend(parsed.problems)
     if not parsed.parsed or parsed.yaml is None:
         return []

@@ -105,7 +105,7 @@ def _describe(error: Any, data: Any = None) -> str:
 
 @lru_cache(maxsize=16)
 def _load_reasons_at(path: Path, _stamp: int) -> tuple[tuple[DecisionReason, int], ...]:
-    parsed = parse_document(path, "decision reasons")
+    parsed = parse_document(path, "decision reasons", shared=True)
     model, found = validate_document(parsed, _ReasonsFile, describe=_describe)
     problems = list(found)
     document = parsed.yaml if parsed.yaml is not None else parse_yaml("")

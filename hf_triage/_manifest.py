@@ -132,7 +132,7 @@ def load_manifest(directory: str | Path) -> RulesetManifest | None:
     path = Path(directory) / MANIFEST_FILE
     if not path.is_file():
         return None
-    document = parse_document(path, "manifest")
+    document = parse_document(path, "manifest", shared=True)
     manifest: RulesetManifest | None = None
     if document.parsed and not isinstance(document.data, dict):
         problems = [

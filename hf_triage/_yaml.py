@@ -15,11 +15,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
-__all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml", "syntax_problem"]
+__all__ = [
+    "MAX_BYTES",
+    "YamlDocument",
+    "YamlProblem",
+    "parse_yaml",
+    "parse_yaml_shared",
+    "syntax_problem",
+]
 
 MAX_BYTES = 1_000_000
 #: deeper nesting than any rule or assessment needs is refused, not recursed into
@@ -148,6 +156,46 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
     except RecursionError:  # pragma: no cover - the depth limit below comes first
         return YamlDocument(None, {}, (YamlProblem(1, _TOO_DEEP),))
     return YamlDocument(data, builder.lines, tuple(builder.problems))
+
+
+#: how many rule-set texts stay parsed: a rule set is about ten documents (rule files,
+#: manifest, decision reasons, case files), and `rules diff` or an edited copy holds two sets
+_SHARED_ENTRIES = 64
+#: a longer text is parsed each time (the shipped rule files are at most 23 KB), so the memo
+#: holds at most a few megabytes
+_SHARED_MAX_CHARS = 128_000
+
+
+def parse_yaml_shared(text: str) -> YamlDocument:
+    """``parse_yaml(text)`` for the documents of a rule set, parsed once per unchanged text.
+
+    The pure-Python parser costs about 30 ms per rule file, and a process that loads a rule
+    set again (a copy with one line edited, ``rules diff``, ``rules test`` after ``rules
+    check``) would parse the same unchanged texts again. ``parse_yaml`` is a pure function of
+    the text (the problems are in its default language), and the key is the text itself, so
+    an edited file is always parsed anew. Each caller gets its own copy of the data and the
+    line map, so nothing a caller does can change what the next one reads. Not used for
+    assessments or courses: citizens' answers are never kept beyond their call.
+    """
+    if len(text) > _SHARED_MAX_CHARS:
+        return parse_yaml(text)
+    shared = _parse_once(text)
+    return YamlDocument(_copied(shared.data), dict(shared.lines), shared.problems)
+
+
+@lru_cache(maxsize=_SHARED_ENTRIES)
+def _parse_once(text: str) -> YamlDocument:
+    return parse_yaml(text)
+
+
+def _copied(data: Any) -> Any:
+    """A copy of parsed data: only dicts and lists are mutable in it (strings, numbers,
+    booleans and None are not)."""
+    if type(data) is dict:
+        return {key: _copied(value) for key, value in data.items()}
+    if type(data) is list:
+        return [_copied(item) for item in data]
+    return data
 
 
 class _Builder:
