@@ -33,6 +33,9 @@ MAX_BYTES = 1_000_000
 #: deeper nesting than any rule or assessment needs is refused, not recursed into
 MAX_DEPTH = 40
 _TOO_DEEP = f"the document is nested more than {MAX_DEPTH} levels deep: simplify it"
+#: nesting deeper than this is refused while parsing, at once and with its line (between
+#: MAX_DEPTH and this, the builder reports each too-deep value and keeps the rest)
+_NESTING_LIMIT = 100
 
 Path = tuple[str | int, ...]
 
@@ -88,6 +91,18 @@ class _Composer(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - read-only class table
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # '[' or '{' nested past the limit is refused as it is scanned: PyYAML's scanner looks
+        # up to 1024 characters ahead for a key with a cost per open bracket, and the composer
+        # recurses per level, so 1,000 brackets took two seconds to end in a RecursionError
+        if self.flow_level >= _NESTING_LIMIT:
+            raise _Refused(self.get_mark().line + 1, _TOO_DEEP)
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[no-untyped-call]
+
     def compose_scalar_node(self, anchor: Any) -> Any:
         # An explicit '!!str' or '!' makes a scalar text (YAML 1.2), whatever it looks like.
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -109,7 +124,14 @@ class _Composer(yaml.SafeLoader):
                 event.start_mark.line + 1,
                 f"anchor '&{anchor}' is not allowed: write each value out in full",
             )
-        return super().compose_node(parent, index)
+        # block nesting (by indentation) past the limit, before the recursion runs out
+        if self.depth >= _NESTING_LIMIT:
+            raise _Refused(event.start_mark.line + 1, _TOO_DEEP)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _Refused(Exception):

@@ -212,6 +212,23 @@ def test_deeply_nested_document_is_a_problem_not_a_crash() -> None:
     assert [p.line for p in doc.problems] == [1]
 
 
+def test_deep_block_nesting_is_refused_at_its_line_not_by_running_out_of_recursion() -> None:
+    # 400 levels by indentation: past the parser's limit of 100, before Python's recursion limit
+    text = "".join(" " * i + f"k{i}:\n" for i in range(400)) + " " * 400 + "x\n"
+    doc = parse_yaml(text)
+    assert doc.data is None
+    assert [(p.line, "nested more than 40 levels" in p.message) for p in doc.problems] == [
+        (100, True)
+    ]
+
+
+def test_nesting_between_the_builder_and_the_parser_limit_keeps_the_rest() -> None:
+    text = "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "x\nother: 1\n"
+    doc = parse_yaml(text)
+    assert doc.data is not None and doc.data["other"] == 1
+    assert [p.line for p in doc.problems] == [42]
+
+
 def test_exponent_without_dot_is_not_silently_text() -> None:
     doc = parse_yaml("a: 1e3\n")
     assert doc.problems or doc.data == {"a": 1000.0}
