@@ -101,7 +101,7 @@ class _Composer(yaml.SafeLoader):
         # recurses per level, so 1,000 brackets took two seconds to end in a RecursionError
         if self.flow_level >= _NESTING_LIMIT:
             raise _Refused(self.get_mark().line + 1, _TOO_DEEP)
-        super().fetch_flow_collection_start(TokenClass)  # type: ignore[no-untyped-call]
+        super().fetch_flow_collection_start(TokenClass)
 
     def compose_scalar_node(self, anchor: Any) -> Any:
         # An explicit '!!str' or '!' makes a scalar text (YAML 1.2), whatever it looks like.
