@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from hf_triage import RuleError, load_rules
-from hf_triage._yaml import MAX_BYTES, parse_yaml
+from hf_triage._yaml import MAX_BYTES, parse_yaml, parse_yaml_shared
 
 ALIAS_BOMB = """\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -480,3 +480,29 @@ def test_a_character_yaml_forbids_is_a_problem_with_its_line_not_a_crash(
 def test_a_forbidden_character_after_bare_cr_line_ends_names_its_line() -> None:
     [problem] = parse_yaml("a: 1\rb: 2\rc: x\x00\r", lang="en").problems
     assert problem.line == 3 and "column 5" in problem.message
+
+
+# --- rule-set documents are parsed once per unchanged text ----------------------------------
+
+
+def test_a_shared_parse_gives_each_caller_its_own_copy() -> None:
+    text = "a:\n  b: [1, 2]\n  c: {d: x}\nflag: no\n"
+    first = parse_yaml_shared(text)
+    first.data["a"]["b"].append(3)
+    first.data["a"]["c"]["d"] = "changed"
+    first.data["new"] = True
+    first.lines.clear()
+    again = parse_yaml_shared(text)
+    assert again == parse_yaml(text)  # data, lines and the problem ('no' is ambiguous)
+    assert again.data["a"] == {"b": [1, 2], "c": {"d": "x"}}
+    assert [p.line for p in again.problems] == [4]
+
+
+def test_an_edited_rule_file_is_read_anew_and_its_old_text_again(rules_copy: Path) -> None:
+    path = rules_copy / "icm.yaml"
+    original = path.read_text(encoding="utf-8")
+    shipped = load_rules(rules_copy)
+    line = edit(path, "{field: complexity, is: severe}", "{field: complexity, is: massive}")
+    assert_problem_at(rules_copy, path, line, "massive")
+    path.write_text(original, encoding="utf-8")
+    assert load_rules(rules_copy).fingerprint == shipped.fingerprint
