@@ -307,7 +307,7 @@ def _problem_text(error: Any, data: Any, lang: str = "en") -> str:
 
 
 def _load_case_file(path: Path, problems: list[str], lang: str = "en") -> list[LoadedCase]:
-    parsed = parse_document(path, "case file", lang)
+    parsed = parse_document(path, "case file", lang, shared=True)
     problems.extend(parsed.problems)
     if not parsed.parsed or parsed.yaml is None:
         return []

@@ -107,7 +107,7 @@ _KEYS = keys_of(_ReasonsFile)
 
 @lru_cache(maxsize=16)
 def _load_reasons_at(path: Path, _stamp: int, lang: str) -> tuple[tuple[DecisionReason, int], ...]:
-    parsed = parse_document(path, "decision reasons", lang)
+    parsed = parse_document(path, "decision reasons", lang, shared=True)
     model, found = validate_document(
         parsed, _ReasonsFile, describe=lambda error, data: describe_error(error, data, lang, _KEYS)
     )

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._exceptions import _WithProblems
 from ._values import SHOWN, given_value, shown_value
-from ._yaml import MAX_BYTES, YamlDocument, parse_yaml
+from ._yaml import MAX_BYTES, YamlDocument, parse_yaml, parse_yaml_shared
 
 __all__ = [
     "MAX_BYTES",
@@ -249,11 +249,15 @@ class Document:
         return self.yaml is not None and not (self.yaml.data is None and self.yaml.problems)
 
 
-def parse_document(source: str | Path, what: str, lang: str = "da") -> Document:
+def parse_document(
+    source: str | Path, what: str, lang: str = "da", *, shared: bool = False
+) -> Document:
     """Read ``source`` (a path, or ``-`` for stdin) and parse it strictly; never raises.
 
     ``what`` names the document in the message when it cannot be read, e.g. "case file";
     ``lang`` is the language of the problems (Danish by default, ``"en"`` for English).
+    ``shared``: a document of a rule set, whose unchanged text is parsed once per process
+    (``_yaml.parse_yaml_shared``); never for an assessment or a course.
     """
     name = source_name(source)
     try:
@@ -267,7 +271,7 @@ def parse_document(source: str | Path, what: str, lang: str = "da") -> Document:
     refused = refuse_text(text, lang)
     if refused is not None:
         return Document(name, None, (f"{name}:{refused[0]}: {refused[1]}",))
-    document = parse_yaml(text, lang)
+    document = parse_yaml_shared(text, lang) if shared else parse_yaml(text, lang)
     return Document(
         name, document, tuple(f"{name}:{p.line}: {p.message}" for p in document.problems)
     )

@@ -97,7 +97,7 @@ def _load_file(
     fields: Mapping[str, FieldSpec] | None = None,
     lang: str = "en",
 ) -> LoadedFile | None:
-    parsed = parse_document(path, "file", lang)
+    parsed = parse_document(path, "file", lang, shared=True)
     problems.extend(parsed.problems)
     data = parsed.data
     if not parsed.parsed or parsed.yaml is None:

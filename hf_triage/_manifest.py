@@ -173,7 +173,7 @@ def load_manifest(directory: str | Path, lang: str = "da") -> RulesetManifest | 
     path = Path(directory) / MANIFEST_FILE
     if not path.is_file():
         return None
-    document = parse_document(path, "manifest", lang)
+    document = parse_document(path, "manifest", lang, shared=True)
     manifest: RulesetManifest | None = None
     if document.parsed and not isinstance(document.data, dict):
         problems = [

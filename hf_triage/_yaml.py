@@ -15,15 +15,26 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
-__all__ = ["MAX_BYTES", "YamlDocument", "YamlProblem", "parse_yaml", "syntax_problem"]
+__all__ = [
+    "MAX_BYTES",
+    "YamlDocument",
+    "YamlProblem",
+    "parse_yaml",
+    "parse_yaml_shared",
+    "syntax_problem",
+]
 
 MAX_BYTES = 1_000_000
 #: deeper nesting than any rule or assessment needs is refused, not recursed into
 MAX_DEPTH = 40
+#: nesting deeper than this is refused while parsing, at once and with its line (between
+#: MAX_DEPTH and this, the builder reports each too-deep value and keeps the rest)
+_NESTING_LIMIT = 100
 
 Path = tuple[str | int, ...]
 
@@ -79,6 +90,18 @@ class _Composer(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - read-only class table
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # '[' or '{' nested past the limit is refused as it is scanned: PyYAML's scanner looks
+        # up to 1024 characters ahead for a key with a cost per open bracket, and the composer
+        # recurses per level, so 1,000 brackets took two seconds to end in a RecursionError
+        if self.flow_level >= _NESTING_LIMIT:
+            raise _Refused(self.get_mark().line + 1, "deep", depth=MAX_DEPTH)
+        super().fetch_flow_collection_start(TokenClass)
+
     def compose_scalar_node(self, anchor: Any) -> Any:
         # An explicit '!!str' or '!' makes a scalar text (YAML 1.2), whatever it looks like.
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -94,7 +117,14 @@ class _Composer(yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Refused(event.start_mark.line + 1, "anchor", name=anchor)
-        return super().compose_node(parent, index)
+        # block nesting (by indentation) past the limit, before the recursion runs out
+        if self.depth >= _NESTING_LIMIT:
+            raise _Refused(event.start_mark.line + 1, "deep", depth=MAX_DEPTH)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _Refused(Exception):
@@ -143,6 +173,47 @@ def parse_yaml(text: str, lang: str = "da") -> YamlDocument:
     except RecursionError:  # pragma: no cover - the depth limit below comes first
         return YamlDocument(None, {}, (YamlProblem(1, _say(lang, "deep", depth=MAX_DEPTH)),))
     return YamlDocument(data, builder.lines, tuple(builder.problems))
+
+
+#: how many rule-set texts stay parsed: a rule set is about ten documents (rule files,
+#: manifest, decision reasons, case files), and `rules diff` or an edited copy holds two sets
+_SHARED_ENTRIES = 64
+#: a longer text is parsed each time (the shipped rule files are at most 23 KB), so the memo
+#: holds at most a few megabytes
+_SHARED_MAX_CHARS = 128_000
+
+
+def parse_yaml_shared(text: str, lang: str = "da") -> YamlDocument:
+    """``parse_yaml(text, lang)`` for the documents of a rule set, parsed once per unchanged
+    text and language.
+
+    The pure-Python parser costs about 30 ms per rule file, and a process that loads a rule
+    set again (a copy with one line edited, ``rules diff``, ``rules test`` after ``rules
+    check``) would parse the same unchanged texts again. ``parse_yaml`` is a pure function of
+    the text and the language of its problems, and the key is the text itself, so
+    an edited file is always parsed anew. Each caller gets its own copy of the data and the
+    line map, so nothing a caller does can change what the next one reads. Not used for
+    assessments or courses: citizens' answers are never kept beyond their call.
+    """
+    if len(text) > _SHARED_MAX_CHARS:
+        return parse_yaml(text, lang)
+    shared = _parse_once(text, lang)
+    return YamlDocument(_copied(shared.data), dict(shared.lines), shared.problems)
+
+
+@lru_cache(maxsize=_SHARED_ENTRIES)
+def _parse_once(text: str, lang: str) -> YamlDocument:
+    return parse_yaml(text, lang)
+
+
+def _copied(data: Any) -> Any:
+    """A copy of parsed data: only dicts and lists are mutable in it (strings, numbers,
+    booleans and None are not)."""
+    if type(data) is dict:
+        return {key: _copied(value) for key, value in data.items()}
+    if type(data) is list:
+        return [_copied(item) for item in data]
+    return data
 
 
 class _Builder:

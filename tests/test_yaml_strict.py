@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from hf_triage import RuleError, load_rules
-from hf_triage._yaml import MAX_BYTES, parse_yaml
+from hf_triage._yaml import MAX_BYTES, parse_yaml, parse_yaml_shared
 
 ALIAS_BOMB = """\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -211,6 +211,23 @@ def test_deeply_nested_document_is_a_problem_not_a_crash() -> None:
     doc = parse_yaml("a: " + "[" * 1000 + "]" * 1000 + "\n")
     assert doc.data is None
     assert [p.line for p in doc.problems] == [1]
+
+
+def test_deep_block_nesting_is_refused_at_its_line_not_by_running_out_of_recursion() -> None:
+    # 400 levels by indentation: past the parser's limit of 100, before Python's recursion limit
+    text = "".join(" " * i + f"k{i}:\n" for i in range(400)) + " " * 400 + "x\n"
+    doc = parse_yaml(text)
+    assert doc.data is None
+    assert [(p.line, "nested more than 40 levels" in p.message) for p in doc.problems] == [
+        (100, True)
+    ]
+
+
+def test_nesting_between_the_builder_and_the_parser_limit_keeps_the_rest() -> None:
+    text = "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "x\nother: 1\n"
+    doc = parse_yaml(text)
+    assert doc.data is not None and doc.data["other"] == 1
+    assert [p.line for p in doc.problems] == [42]
 
 
 def test_exponent_without_dot_is_not_silently_text() -> None:
@@ -502,3 +519,37 @@ def test_a_danish_rule_load_has_no_english_yaml_problem(rules_copy: Path) -> Non
     (problem,) = info.value.problems
     assert "nøglen 'method' står to gange" in problem
     assert "duplicate" not in problem
+
+
+# --- rule-set documents are parsed once per unchanged text ----------------------------------
+
+
+def test_a_shared_parse_gives_each_caller_its_own_copy() -> None:
+    text = "a:\n  b: [1, 2]\n  c: {d: x}\nflag: no\n"
+    first = parse_yaml_shared(text)
+    first.data["a"]["b"].append(3)
+    first.data["a"]["c"]["d"] = "changed"
+    first.data["new"] = True
+    first.lines.clear()
+    again = parse_yaml_shared(text)
+    assert again == parse_yaml(text)  # data, lines and the problem ('no' is ambiguous)
+    assert again.data["a"] == {"b": [1, 2], "c": {"d": "x"}}
+    assert [p.line for p in again.problems] == [4]
+
+
+def test_an_edited_rule_file_is_read_anew_and_its_old_text_again(rules_copy: Path) -> None:
+    path = rules_copy / "icm.yaml"
+    original = path.read_text(encoding="utf-8")
+    shipped = load_rules(rules_copy)
+    line = edit(path, "{field: complexity, is: severe}", "{field: complexity, is: massive}")
+    assert_problem_at(rules_copy, path, line, "massive")
+    path.write_text(original, encoding="utf-8")
+    assert load_rules(rules_copy).fingerprint == shipped.fingerprint
+
+
+def test_a_shared_parse_keeps_each_language_apart() -> None:
+    text = "a: 1\na: 2\n"
+    danish = parse_yaml_shared(text)
+    english = parse_yaml_shared(text, "en")
+    assert danish == parse_yaml(text) and english == parse_yaml(text, lang="en")
+    assert danish.problems != english.problems
