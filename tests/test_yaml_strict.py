@@ -216,7 +216,7 @@ def test_deeply_nested_document_is_a_problem_not_a_crash() -> None:
 def test_deep_block_nesting_is_refused_at_its_line_not_by_running_out_of_recursion() -> None:
     # 400 levels by indentation: past the parser's limit of 100, before Python's recursion limit
     text = "".join(" " * i + f"k{i}:\n" for i in range(400)) + " " * 400 + "x\n"
-    doc = parse_yaml(text)
+    doc = parse_yaml(text, lang="en")
     assert doc.data is None
     assert [(p.line, "nested more than 40 levels" in p.message) for p in doc.problems] == [
         (100, True)
