@@ -416,7 +416,8 @@ class SymbolicChecker(_Checker):
         """The values at ``shared`` of the tuples in ``u`` (``None`` for an open answer)."""
         keep = [i for i in shared if i not in open_]
         keep_vars = [v for i in keep for v in self._bits[i]]
-        drop = [v for v in range(self.bdd.nvars) if v not in set(keep_vars)]
+        kept = set(keep_vars)
+        drop = [v for v in range(self.bdd.nvars) if v not in kept]
         projected = self.bdd.exists(u, drop)
         result = []
         for assignment in self.bdd.assignments(projected, keep_vars):

@@ -109,7 +109,8 @@ def _positions(name: str, uniques: list[Any]) -> tuple[np.ndarray, list[str]]:
     value, -2 - j the j-th problem; and the problems' messages."""
     import numpy as np
 
-    table = np.empty(len(uniques) + 1, dtype=np.int16)
+    # int32: a column may hold more than 32,766 distinct bad values (a free-text column)
+    table = np.empty(len(uniques) + 1, dtype=np.int32)
     table[-1] = -1  # the NA sentinel (-1) indexes the last entry
     index = VALUE_INDEX[name]
     problems: dict[str, int] = {}  # message -> code: 7 and "7" are one problem
@@ -750,6 +751,13 @@ def _categoricals(coded: _Coded) -> dict[str, Any]:
 
 
 def _triage_pandas(frame: Any, compiled: CompiledRules, profile: Municipality | None) -> Any:
+    levels = int(getattr(frame.columns, "nlevels", 1))
+    if levels > 1:
+        problem = (
+            f"the columns have {levels} levels of names (a MultiIndex); give one level, one "
+            "column per assessment field (e.g. frame.columns = frame.columns.get_level_values(0))"
+        )
+        raise AssessmentError("invalid cohort: " + problem, (problem,))
     _check_columns(list(frame.columns))
     columns = {name: frame[name] for name in FIELDS if name in frame.columns}
     coded = _coded_results(len(frame), columns, compiled, profile)

@@ -225,3 +225,29 @@ def test_generated_rule_sets_answer_as_triage(seed: int, tmp_path: Path) -> None
     rows = random_rows(300, seed, bad=0.01)
     frame = pd.DataFrame({name: [as_text(r.get(name)) for r in rows] for name in FIELDS})
     assert_like_triage(frame.astype("category"), rules=rules, municipality=OFFERS)
+
+
+def test_a_column_of_more_bad_values_than_int16_holds_is_one_error_per_row() -> None:
+    # regression: a free-text column with 32,768 distinct bad values overflowed the int16
+    # table of problem numbers and stopped the whole batch
+    n = 32_770
+    frame = pd.DataFrame(
+        {
+            "complexity": ["mild"] * n,
+            "service_use": ["partial"] * n,
+            "situation": [f"bad {i}" for i in range(n)],
+        }
+    )
+    out = triage_frame(frame)
+    assert out["error"].notna().all()
+    assert out["error"].iloc[-1].startswith(f"field 'situation': 'bad {n - 1}' is not allowed")
+    assert out["method"].isna().all()
+
+
+def test_columns_of_two_levels_are_an_invalid_cohort_not_a_crash() -> None:
+    frame = pd.DataFrame(
+        [["mild", "partial"]],
+        columns=pd.MultiIndex.from_tuples([("complexity", "a"), ("service_use", "b")]),
+    )
+    with pytest.raises(AssessmentError, match="invalid cohort: the columns have 2 levels"):
+        triage_frame(frame)
