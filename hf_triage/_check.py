@@ -322,41 +322,51 @@ class _Checker:
             self.monotonicity(combo, method)
         for c in self.rules.criteria:
             if c.id not in held_anywhere:
-                self.add(
-                    "unreachable",
-                    c,
-                    f"Kriteriet '{c.id}' kan aldrig være opfyldt: betingelsen modsiger sig selv "
-                    "eller kræver værdier, der ikke findes. Ret eller fjern det.",
-                    f"Criterion '{c.id}' can never hold: its condition contradicts itself or "
-                    "needs values that do not exist. Fix or remove it.",
-                )
+                self.unreachable(c)
             elif c.id not in decided_by:
-                self.add(
-                    "shadowed",
-                    c,
-                    f"Kriteriet '{c.id}' ({c.method}) er skygget: hver gang det er opfyldt, vinder "
-                    "en mere intensiv metode, så det afgør aldrig noget. Ret eller fjern det.",
-                    f"Criterion '{c.id}' ({c.method}) is always shadowed: wherever it holds a more "
-                    "intensive method wins, so it never decides anything. Fix or remove it.",
-                )
+                self.shadowed(c)
         for (low_id, high_id), combo in overlaps.items():
-            low, high = self.rules.criterion(low_id), self.rules.criterion(high_id)
-            ex = self.facts(combo)
-            self.add(
-                "overlap",
-                low,
-                f"Overlap (til orientering): '{low.id}' ({low.method}) og '{high.id}' "
-                f"({high.method}, {high.file}:{high.line}) er begge opfyldt, fx for {_show(ex)}; "
-                f"{high.method} vinder efter intensitetsordenen.",
-                f"Overlap (informational): '{low.id}' ({low.method}) and '{high.id}' "
-                f"({high.method}, {high.file}:{high.line}) both hold, e.g. for {_show(ex)}; "
-                f"{high.method} wins by the intensity order.",
-                rule_ids=(low.id, high.id),
-                example=to_assessment(dict(ex)),
-            )
+            self.overlap(self.rules.criterion(low_id), self.rules.criterion(high_id), combo)
         self.invariance()
         self.warnings()
         self.followup()
+
+    def unreachable(self, c: CompiledCriterion) -> None:
+        self.add(
+            "unreachable",
+            c,
+            f"Kriteriet '{c.id}' kan aldrig være opfyldt: betingelsen modsiger sig selv "
+            "eller kræver værdier, der ikke findes. Ret eller fjern det.",
+            f"Criterion '{c.id}' can never hold: its condition contradicts itself or "
+            "needs values that do not exist. Fix or remove it.",
+        )
+
+    def shadowed(self, c: CompiledCriterion) -> None:
+        self.add(
+            "shadowed",
+            c,
+            f"Kriteriet '{c.id}' ({c.method}) er skygget: hver gang det er opfyldt, vinder "
+            "en mere intensiv metode, så det afgør aldrig noget. Ret eller fjern det.",
+            f"Criterion '{c.id}' ({c.method}) is always shadowed: wherever it holds a more "
+            "intensive method wins, so it never decides anything. Fix or remove it.",
+        )
+
+    def overlap(
+        self, low: CompiledCriterion, high: CompiledCriterion, combo: tuple[Scalar | None, ...]
+    ) -> None:
+        ex = self.facts(combo)
+        self.add(
+            "overlap",
+            low,
+            f"Overlap (til orientering): '{low.id}' ({low.method}) og '{high.id}' "
+            f"({high.method}, {high.file}:{high.line}) er begge opfyldt, fx for {_show(ex)}; "
+            f"{high.method} vinder efter intensitetsordenen.",
+            f"Overlap (informational): '{low.id}' ({low.method}) and '{high.id}' "
+            f"({high.method}, {high.file}:{high.line}) both hold, e.g. for {_show(ex)}; "
+            f"{high.method} wins by the intensity order.",
+            rule_ids=(low.id, high.id),
+            example=to_assessment(dict(ex)),
+        )
 
     def gap(self, combo: tuple[Scalar | None, ...]) -> None:
         facts = self.facts(combo)

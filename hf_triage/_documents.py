@@ -285,10 +285,10 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 _DIRECTIVE = re.compile(r"^%[^\n]*", re.MULTILINE)
 
 
-def refuse_text(text: str, lang: str = "en") -> tuple[int, str] | None:
+def refuse_text(text: str, lang: str = "da") -> tuple[int, str] | None:
     """``(line, message)`` for text no document may hold — a raw control character or a YAML
     directive — else ``None``. The character is named by its code, never written raw; the
-    message is in ``lang`` (English by default, ``"da"`` for Danish)."""
+    message is in ``lang`` (Danish by default, ``"en"`` for English)."""
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1

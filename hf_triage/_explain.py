@@ -197,7 +197,7 @@ def explain(
     """The texts for a decision: reasons, warnings, why not the other methods, and the
     decision support (counterfactuals, next questions)."""
     from ._counterfactuals import decision_support
-    from ._engine import warning_facts
+    from ._engine import warning_facts_for
 
     why_not = (
         tuple(
@@ -216,14 +216,7 @@ def explain(
             rules,
             codes,
             lang,
-            warning_facts(
-                facts,
-                decision.method,
-                offers,
-                decision.possible_methods[0],
-                decision.missing,
-                decision.possible_methods,
-            ),
+            warning_facts_for(facts, decision, offers),
         ),
         why_not,
         lang,

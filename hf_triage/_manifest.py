@@ -226,6 +226,15 @@ def _citations(rules: CompiledRules) -> list[tuple[str, str, int, str]]:
     return found
 
 
+def _problems_in(directory: Path, lang: str) -> str:
+    """The error of a manifest known to be broken, worded in ``lang``."""
+    try:
+        load_manifest(directory, lang)
+    except RuleError as exc:
+        return str(exc)
+    raise AssertionError("the manifest loaded in one language and not in the other")
+
+
 def manifest_findings(rules: CompiledRules) -> list[Finding]:
     """What ``rules check`` finds wrong with the manifest: missing, or inconsistent with the
     rules (a cited source it does not list, a changelog that does not start with the version).
@@ -238,11 +247,7 @@ def manifest_findings(rules: CompiledRules) -> list[Finding]:
     try:
         manifest = load_manifest(rules.directory, "en")
     except RuleError as exc:
-        try:
-            load_manifest(rules.directory, "da")
-        except RuleError as danish:
-            return [finding(MANIFEST_FILE, 1, (), str(danish), str(exc))]
-        return [finding(MANIFEST_FILE, 1, (), str(exc), str(exc))]  # pragma: no cover
+        return [finding(MANIFEST_FILE, 1, (), _problems_in(rules.directory, "da"), str(exc))]
     if manifest is None:
         return [
             finding(

@@ -33,11 +33,11 @@ from itertools import combinations, pairwise, product
 from typing import Any
 
 from ._bdd import BDD, FALSE, TRUE
-from ._check import Reachable, WarningState, _Checker, _show
+from ._check import Reachable, WarningState, _Checker
 from ._compile import All, Any_, CompiledCriterion, CompiledRules, Cond, Not, Test, holds
 from ._domain import CORE_FIELDS, METHODS, Scalar
 from ._domain import intensity as rank
-from ._enumerate import field_classes, to_assessment
+from ._enumerate import field_classes
 
 __all__ = ["SymbolicChecker"]
 
@@ -179,23 +179,9 @@ class SymbolicChecker(_Checker):
         # unreachable, shadowed
         for c in self.rules.criteria:
             if self.criterion_holds[c.id] == FALSE:
-                self.add(
-                    "unreachable",
-                    c,
-                    f"Kriteriet '{c.id}' kan aldrig være opfyldt: betingelsen modsiger sig selv "
-                    "eller kræver værdier, der ikke findes. Ret eller fjern det.",
-                    f"Criterion '{c.id}' can never hold: its condition contradicts itself or "
-                    "needs values that do not exist. Fix or remove it.",
-                )
+                self.unreachable(c)
             elif bdd.and_(self.criterion_holds[c.id], self.wins[c.method]) == FALSE:
-                self.add(
-                    "shadowed",
-                    c,
-                    f"Kriteriet '{c.id}' ({c.method}) er skygget: hver gang det er opfyldt, vinder "
-                    "en mere intensiv metode, så det afgør aldrig noget. Ret eller fjern det.",
-                    f"Criterion '{c.id}' ({c.method}) is always shadowed: wherever it holds a more "
-                    "intensive method wins, so it never decides anything. Fix or remove it.",
-                )
+                self.shadowed(c)
         # overlaps, in the order the region method meets them
         overlaps: list[tuple[tuple[int, ...], str, str]] = []
         for low in self.rules.criteria:
@@ -207,27 +193,12 @@ class SymbolicChecker(_Checker):
                     if first is not None:
                         overlaps.append((first, low.id, high.id))
         for points, low_id, high_id in sorted(overlaps):
-            self._overlap(self.rules.criterion(low_id), self.rules.criterion(high_id), points)
+            self.overlap(
+                self.rules.criterion(low_id), self.rules.criterion(high_id), self.combo(points)
+            )
         self.invariance()
         self.warnings()
         self.followup()
-
-    def _overlap(
-        self, low: CompiledCriterion, high: CompiledCriterion, points: tuple[int, ...]
-    ) -> None:
-        ex = self.facts(self.combo(points))
-        self.add(
-            "overlap",
-            low,
-            f"Overlap (til orientering): '{low.id}' ({low.method}) og '{high.id}' "
-            f"({high.method}, {high.file}:{high.line}) er begge opfyldt, fx for {_show(ex)}; "
-            f"{high.method} vinder efter intensitetsordenen.",
-            f"Overlap (informational): '{low.id}' ({low.method}) and '{high.id}' "
-            f"({high.method}, {high.file}:{high.line}) both hold, e.g. for {_show(ex)}; "
-            f"{high.method} wins by the intensity order.",
-            rule_ids=(low.id, high.id),
-            example=to_assessment(dict(ex)),
-        )
 
     def _monotonicity_groups(self) -> list[tuple[tuple[int, ...], Any]]:
         """Per (culprit, field, value, worse value): the first tuple and how many there are.
