@@ -48,8 +48,19 @@ from ._profile import as_municipality
 __all__ = ["BatchResult", "triage_many", "triage_stream"]
 
 
-#: a row answered by a fast pass: (its builder, method, warning codes, what the builder reads)
-_Pending = tuple[Any, ...]
+class _Source:
+    """What builds the Recommendation of the rows a fast pass answered (``build(row)``)."""
+
+    __slots__ = ()
+
+    def build(self, row: int) -> Recommendation:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+#: a result's data: (index, citizen_id, error, method, warning codes, source, row). For a row
+#: a fast pass answered, ``source.build(row)`` builds its Recommendation; otherwise ``row`` is
+#: -1, ``source`` the Recommendation (or None) and the codes None (read from it)
+_Data = tuple[int, str | None, str | None, str | None, tuple[str, ...] | None, Any, int]
 
 
 class BatchResult:
@@ -63,13 +74,12 @@ class BatchResult:
     only for what it reads. The result is read-only and equal to one built at once.
     """
 
-    __slots__ = ("_pending", "_recommendation", "citizen_id", "error", "index")
+    # one tuple of data (set once; a fast pass sets it for a whole chunk with C-level
+    # iteration) and the Recommendation built from it on first access
+    __slots__ = ("_built", "_data")
 
-    index: int
-    error: str | None
-    citizen_id: str | None
-    _recommendation: Recommendation | None
-    _pending: _Pending | None
+    _data: _Data
+    _built: Recommendation | None
 
     def __init__(
         self,
@@ -78,12 +88,8 @@ class BatchResult:
         error: str | None = None,
         citizen_id: str | None = None,
     ) -> None:
-        put = object.__setattr__
-        put(self, "index", index)
-        put(self, "_recommendation", recommendation)
-        put(self, "error", error)
-        put(self, "citizen_id", citizen_id)
-        put(self, "_pending", None)
+        method = recommendation.method if recommendation is not None else None
+        _SET_DATA(self, (index, citizen_id, error, method, None, recommendation, -1))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
@@ -93,29 +99,42 @@ class BatchResult:
         return (BatchResult, (self.index, self.recommendation, self.error, self.citizen_id))
 
     @property
-    def recommendation(self) -> Recommendation | None:
-        pending = self._pending
-        if pending is not None:
-            object.__setattr__(self, "_recommendation", pending[0].build(pending))
-            object.__setattr__(self, "_pending", None)
-        return self._recommendation
+    def index(self) -> int:
+        return self._data[0]
+
+    @property
+    def citizen_id(self) -> str | None:
+        return self._data[1]
+
+    @property
+    def error(self) -> str | None:
+        return self._data[2]
 
     @property
     def method(self) -> str | None:
-        pending = self._pending
-        if pending is not None:
-            method: str | None = pending[1]
-            return method
-        rec = self._recommendation
-        return rec.method if rec is not None else None
+        return self._data[3]
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        data = self._data
+        if data[6] < 0:
+            rec: Recommendation | None = data[5]
+            return rec
+        try:
+            return self._built
+        except AttributeError:
+            built: Recommendation = data[5].build(data[6])
+            _SET_BUILT(self, built)
+            return built
 
     @property
     def warning_codes(self) -> list[str]:
         """The codes of the row's warnings, in file order (empty for a row in error)."""
-        pending = self._pending
-        if pending is not None:
-            return list(pending[2])
-        rec = self._recommendation
+        data = self._data
+        codes = data[4]
+        if codes is not None:
+            return list(codes)
+        rec = data[5] if data[6] < 0 else self.recommendation
         return list(rec.warning_codes) if rec is not None else []
 
     def _key(self) -> tuple[int, Recommendation | None, str | None, str | None]:
@@ -136,26 +155,23 @@ class BatchResult:
         )
 
 
-# BatchResults of a chunk are made without a Python call per row: object.__new__ and the
-# slots' own setters, mapped over the chunk (``_results``)
-_SLOTS = vars(BatchResult)
-_SET_INDEX = _SLOTS["index"].__set__
-_SET_ERROR = _SLOTS["error"].__set__
-_SET_CITIZEN = _SLOTS["citizen_id"].__set__
-_SET_RECOMMENDATION = _SLOTS["_recommendation"].__set__
-_SET_PENDING = _SLOTS["_pending"].__set__
+_SET_DATA = vars(BatchResult)["_data"].__set__
+_SET_BUILT = vars(BatchResult)["_built"].__set__
 
 
 def _results(
-    indices: Iterable[int], citizens: Iterable[str | None], pending: Iterable[_Pending], n: int
+    indices: Iterable[int],
+    citizens: Iterable[str | None],
+    methods: Iterable[str | None],
+    codes: Iterable[tuple[str, ...]],
+    source: _Source,
+    n: int,
 ) -> list[BatchResult]:
-    """``n`` BatchResults answered by a fast pass, built with C-level iteration."""
+    """``n`` BatchResults answered by a fast pass (rows 0..n-1 of ``source``), built with
+    C-level iteration: ``object.__new__`` and the data slot's setter mapped over the chunk."""
     out: list[BatchResult] = list(map(object.__new__, repeat(BatchResult, n)))
-    deque(map(_SET_INDEX, out, indices), 0)
-    deque(map(_SET_ERROR, out, repeat(None)), 0)
-    deque(map(_SET_CITIZEN, out, citizens), 0)
-    deque(map(_SET_RECOMMENDATION, out, repeat(None)), 0)
-    deque(map(_SET_PENDING, out, pending), 0)
+    data = zip(indices, citizens, repeat(None), methods, codes, repeat(source), range(n))
+    deque(map(_SET_DATA, out, data), 0)
     return out
 
 
@@ -427,7 +443,7 @@ def _mixed(
 
 
 class _OneRow:
-    """Builds the Recommendation of a row the one-record fast pass answered."""
+    """Answers a row the one-record fast pass read."""
 
     __slots__ = ("lang", "offers", "rules", "table")
 
@@ -445,10 +461,21 @@ class _OneRow:
         decision = table.part(rules, i, facts).decision
         found = table.group_warnings(rules, i, facts, decision, self.offers, self.lang)
         codes = tuple(w.code for w in found)
-        return _results((index,), (citizen,), ((self, decision.method, codes, i, facts),), 1)[0]
+        source = _OneSource(self, i, facts)
+        return _results((index,), (citizen,), (decision.method,), (codes,), source, 1)[0]
 
-    def build(self, pending: _Pending) -> Recommendation:
-        return answer(self.rules, self.table, pending[3], pending[4], self.offers, self.lang)
+
+class _OneSource(_Source):
+    """Builds the Recommendation of one row the one-record fast pass answered."""
+
+    __slots__ = ("facts", "i", "row")
+
+    def __init__(self, row: _OneRow, i: int, facts: dict[str, Scalar]) -> None:
+        self.row, self.i, self.facts = row, i, facts
+
+    def build(self, row: int) -> Recommendation:
+        one = self.row
+        return answer(one.rules, one.table, self.i, self.facts, one.offers, one.lang)
 
 
 #: a step that marks a cell the column-wise pass does not take (far above every bit field)
@@ -664,21 +691,19 @@ class _Columns:
         if not dims <= self.nested_keys:
             odd = dims - self.nested_keys
             bad.update(k for k, d in enumerate(nested) if not odd.isdisjoint(d))
-        types = set(map(type, chain.from_iterable(map(dict.values, nested))))
-        if (
-            not flat
-            and self.by_max is not None
-            and types <= {int}
-            and set(chain.from_iterable(map(dict.values, nested))) <= self.ratings
-        ):
+        ratings = list(chain.from_iterable(map(dict.values, nested)))
+        types = set(map(type, ratings))
+        if not flat and self.by_max is not None and types <= {int} and set(ratings) <= self.ratings:
             # typed ratings, all allowed: only the dimensions the index reads need a column,
             # and the highest rating is each mapping's max
             for dim, name in self.indexed.items():
                 if dim in dims:
                     cells = map(dict.get, nested, repeat(dim))
                     read.lookups.append((self.plain[name], cells))
-            below = (self.below,)
-            tops = map(max, map(chain, map(dict.values, nested), repeat(below)))
+            if all(nested):
+                tops = map(max, map(dict.values, nested))
+            else:  # ``below``: no rating given
+                tops = map(max, map(chain, map(dict.values, nested), repeat((self.below,))))
             read.steps.append(map(self.by_max.__getitem__, tops))
             read.nested = list(map(dict.copy, nested))
             read.highest = "max"
@@ -742,7 +767,8 @@ class _Columns:
                 ids = found
             else:
                 ids = [None if is_blank(v) else str(v) for v in found]
-        out = _results(indices, ids, zip(repeat(cells), methods, codes, *columns), n)
+        cells.rows = columns
+        out = _results(indices, ids, methods, codes, cells, n)
         for k in bad:
             out[k] = one(indices[k], rows[k])
         return out
@@ -764,12 +790,13 @@ class _Columns:
                     steps.extend(map(m.get, c, repeat(_BAD)) for m, c in part)
                     continue
                 cache = self.combos.setdefault(tuple(map(id, maps)), {})
-            cells = list(zip(*(column for _, column in part), strict=True))
-            got = list(map(cache.get, cells))
+            columns = [c if isinstance(c, list) else list(c) for _, c in part]
+            # each tuple of cells is looked up and let go (zip reuses it): none kept per row
+            got = list(map(cache.get, zip(*columns, strict=True)))
             if None in got:
                 for k, found in enumerate(got):
                     if found is None:
-                        tup = cells[k]
+                        tup = tuple(column[k] for column in columns)
                         step = sum(m.get(c, _BAD) for m, c in zip(maps, tup, strict=True))
                         if step < _LIMIT and len(cache) < _COMBOS_LIMIT:
                             cache[tup] = step
@@ -911,15 +938,17 @@ class _Read:
         self.highest = "none"
 
 
-class _RowCells:
+class _RowCells(_Source):
     """Builds the Recommendation of a row the column-wise pass answered, from its cells."""
 
-    __slots__ = ("columns", "names", "nested", "rules")
+    __slots__ = ("columns", "names", "nested", "rows", "rules")
 
     def __init__(
         self, columns: _Columns, rules: CompiledRules, names: tuple[str, ...], nested: bool
     ) -> None:
         self.columns, self.rules, self.names, self.nested = columns, rules, names, nested
+        #: the chunk's cells, one list per field read (then the copied ``dimensions``)
+        self.rows: list[list[Any]] = []
 
     def facts(self, cells: Sequence[Any]) -> dict[str, Scalar]:
         """The validated facts of one row's cells (blank: left out; defaults filled)."""
@@ -940,9 +969,9 @@ class _RowCells:
                 facts[name] = default
         return facts
 
-    def build(self, pending: _Pending) -> Recommendation:
+    def build(self, row: int) -> Recommendation:
         c = self.columns
-        facts = self.facts(pending[3:])
+        facts = self.facts([column[row] for column in self.rows])
         return answer(self.rules, c.table, c.table.index(facts), facts, c.offers, c.lang)
 
 
