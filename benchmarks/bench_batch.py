@@ -31,6 +31,7 @@ loop's.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import statistics
@@ -111,12 +112,29 @@ def _vm(field: str) -> float:
     return 0.0
 
 
-def bench_many(rows: int) -> None:
-    """triage_stream over ``rows`` distinct dicts against a plain loop over reference_triage."""
+def _reset_peak() -> float:
+    """Reset the peak resident memory (``VmHWM``, Linux: ``clear_refs`` 5); the RSS now."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+    return _vm("VmRSS")
+
+
+def bench_many(rows: int, rounds: int) -> None:
+    """triage_many and triage_stream over ``rows`` distinct dicts against a plain loop over
+    reference_triage.
+
+    The three are timed in a rotating order over ``rounds`` rounds, each run starting from a
+    collected heap and its results let go after it, so all meet the same heap and the
+    machine's drift falls on all; each ratio is to the plain loop of the same round, and the
+    figure reported is the median of the rounds' ratios, with every round's shown.
+    """
     from bench_triage import distinct_assessments
 
     import hf_triage
-    from hf_triage import triage_stream
+    from hf_triage import triage_many, triage_stream
 
     offers = ["CTI", "ICM"]
     records = []
@@ -124,58 +142,106 @@ def bench_many(rows: int) -> None:
         a["citizen_id"] = f"B{k:07d}"
         records.append(a)
     rules = hf_triage.default_rules()
-    list(triage_stream(records[:20_000], rules=rules, municipality={"offers": offers}))
-
+    municipality = {"offers": offers}
+    list(triage_stream(records[:20_000], rules=rules, municipality=municipality))
     reference_offers = frozenset(offers)
-    t0 = time.perf_counter()
-    expected = [reference_triage(a, reference_offers) for a in records]
-    loop = time.perf_counter() - t0
 
-    plain = [{k: v for k, v in a.items() if k != "citizen_id"} for a in records[: rows // 10]]
-    t0 = time.perf_counter()
-    for a in plain:
-        hf_triage.triage(a, rules=rules, municipality={"offers": offers})
-    single_plain = (time.perf_counter() - t0) * 10
+    def plain() -> list[Any]:
+        return [reference_triage(a, reference_offers) for a in records]
 
-    before = _vm("VmRSS")
-    t0 = time.perf_counter()
-    # what the reference returns: each row's method and warning codes (read from the table)
-    got = [
-        (r.method, tuple(r.warning_codes) if r.error is None else None)
-        for r in triage_stream(records, rules=rules, municipality={"offers": offers})
-    ]
-    stream = time.perf_counter() - t0
-    peak = _vm("VmHWM")
+    def many() -> list[Any]:
+        # the list of every row's BatchResult, as the plain loop keeps every row's answer
+        return triage_many(records, rules=rules, municipality=municipality)
 
-    # and every row's full Recommendation built (texts, reasons, decision support)
+    def stream() -> list[Any]:
+        # what the reference returns: each row's method and warning codes (read from the table)
+        return [
+            (r.method, tuple(r.warning_codes) if r.error is None else None)
+            for r in triage_stream(records, rules=rules, municipality=municipality)
+        ]
+
+    expected = plain()
+    checks = {
+        "triage_stream": stream(),
+        "triage_many": [
+            (r.method, tuple(r.warning_codes) if r.error is None else None) for r in many()
+        ],
+    }
+    for name, got in checks.items():
+        bad = [i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e]
+        if bad:
+            sys.exit(f"{name} and reference_triage disagree on {len(bad)} rows, e.g. {bad[:5]}")
+    del checks
+
+    runs = {"plain": plain, "triage_many": many, "triage_stream": stream}
+    order = list(runs)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    added: dict[str, list[float]] = {name: [] for name in runs}
+    for k in range(rounds):
+        for name in order[k % 3 :] + order[: k % 3]:
+            gc.collect()  # each run starts from a collected heap, whatever ran before it
+            before = _reset_peak()
+            t0 = time.perf_counter()
+            out = runs[name]()
+            times[name].append(time.perf_counter() - t0)
+            added[name].append(_vm("VmHWM") - before)
+            del out
+    ratios = {
+        name: [t / p for p, t in zip(times["plain"], times[name], strict=True)]
+        for name in ("triage_many", "triage_stream")
+    }
+
+    # and every row's full Recommendation built (texts, reasons, decision support), once
     t0 = time.perf_counter()
     built = [
         (r.method, tuple(rec.warning_codes) if (rec := r.recommendation) else None)
-        for r in triage_stream(records, rules=rules, municipality={"offers": offers})
+        for r in triage_stream(records, rules=rules, municipality=municipality)
     ]
     full = time.perf_counter() - t0
+    bad = [i for i, (g, e) in enumerate(zip(built, expected, strict=True)) if g != e]
+    if bad:
+        sys.exit(f"the recommendations and reference_triage disagree on {len(bad)} rows: {bad[:5]}")
+    del built
 
-    for name, rows_got in (("triage_stream", got), ("its recommendations", built)):
-        bad = [i for i, (g, e) in enumerate(zip(rows_got, expected, strict=True)) if g != e]
-        if bad:
-            sys.exit(f"{name} and reference_triage disagree on {len(bad)} rows, e.g. {bad[:5]}")
-    print(f"$ python benchmarks/bench_batch.py --many --rows {rows}")
+    plain_dicts = [{k: v for k, v in a.items() if k != "citizen_id"} for a in records[: rows // 10]]
+    t0 = time.perf_counter()
+    for a in plain_dicts:
+        hf_triage.triage(a, rules=rules, municipality=municipality)
+    single_plain = (time.perf_counter() - t0) * 10
+
+    loop = statistics.median(times["plain"])
+    print(f"$ python benchmarks/bench_batch.py --many --rows {rows} --rounds {rounds}")
     print()
     print(f"Python {platform.python_version()}; {rows:,} distinct dicts; rows agree: all")
+    print()
+    print("| round (first run) | plain loop s | triage_many s | triage_stream s | many | stream |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for k in range(rounds):
+        p, m, s = (times[name][k] for name in order)
+        first = order[k % 3]
+        print(f"| {k + 1} ({first}) | {p:.2f} | {m:.2f} | {s:.2f} | {m / p:.2f}× | {s / p:.2f}× |")
+    many_ratio = statistics.median(ratios["triage_many"])
+    stream_ratio = statistics.median(ratios["triage_stream"])
+    print(f"| **median** | | | | **{many_ratio:.2f}×** | **{stream_ratio:.2f}×** |")
     print()
     print("| variant | seconds | µs per row | × plain loop |")
     print("|---|---:|---:|---:|")
     for label, seconds in [
-        ("plain loop: reference_triage(dict)", loop),
-        ("loop of triage(dict), without citizen_id (first tenth, ×10)", single_plain),
-        ("triage_stream: method and warning codes per row", stream),
+        ("plain loop: reference_triage(dict), the list of answers (median)", loop),
+        ("triage_many: the list of BatchResults (median)", statistics.median(times["triage_many"])),
+        (
+            "triage_stream: method and warning codes per row (median)",
+            statistics.median(times["triage_stream"]),
+        ),
         ("triage_stream: every row's Recommendation built", full),
+        ("loop of triage(dict), without citizen_id (first tenth, ×10)", single_plain),
     ]:
         print(f"| {label} | {seconds:.2f} | {seconds / rows * 1e6:.2f} | {seconds / loop:.2f}× |")
     print()
     print(
-        f"RSS before the stream {before:.0f} MiB; peak during it {peak:.0f} MiB "
-        f"(+{peak - before:.0f} MiB, including the list of {rows:,} result tuples)"
+        f"Peak resident memory above the start of a run, largest of the rounds "
+        f"(the run's list of {rows:,} results included): "
+        + ", ".join(f"{name} {max(added[name]):.0f} MiB" for name in order)
     )
 
 
@@ -183,12 +249,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--many", action="store_true", help="triage_stream over dicts")
+    parser.add_argument("--rounds", type=int, default=5, help="--many: alternating rounds")
     parser.add_argument("--repeat", type=int, default=5, help="warm repeats of triage_frame")
     parser.add_argument("--seed", type=int, default=20251124)
     args = parser.parse_args()
     pinned = pin_to_one_core()
     if args.many:
-        bench_many(args.rows)
+        bench_many(args.rows, args.rounds)
         return
 
     import numpy as np

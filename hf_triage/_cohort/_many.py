@@ -57,10 +57,12 @@ class _Source:
         raise NotImplementedError
 
 
-#: a result's data: (index, citizen_id, error, method, warning codes, source, row). For a row
-#: a fast pass answered, ``source.build(row)`` builds its Recommendation; otherwise ``row`` is
-#: -1, ``source`` the Recommendation (or None) and the codes None (read from it)
-_Data = tuple[int, str | None, str | None, str | None, tuple[str, ...] | None, Any, int]
+#: a result's data: (index, citizen_id, error, method, warning codes, row); only strings,
+#: numbers and a tuple of strings, so that the collector stops tracking it (a batch of a
+#: million rows kept in a list is then one tracked object per row, not two). For a row a fast
+#: pass answered, the source's ``build(row)`` builds its Recommendation; otherwise ``row`` is
+#: -1, the source is the Recommendation (or None) and the codes None (read from it)
+_Data = tuple[int, str | None, str | None, str | None, tuple[str, ...] | None, int]
 
 
 class BatchResult:
@@ -74,12 +76,13 @@ class BatchResult:
     only for what it reads. The result is read-only and equal to one built at once.
     """
 
-    # one tuple of data (set once; a fast pass sets it for a whole chunk with C-level
-    # iteration) and the Recommendation built from it on first access
-    __slots__ = ("_built", "_data")
+    # one tuple of data and what builds the Recommendation (each set once; a fast pass sets
+    # them for a whole chunk with C-level iteration), the Recommendation built on first access
+    __slots__ = ("_built", "_data", "_source")
 
     _data: _Data
-    _built: Recommendation | None
+    _source: Any
+    _built: Recommendation
 
     def __init__(
         self,
@@ -89,7 +92,8 @@ class BatchResult:
         citizen_id: str | None = None,
     ) -> None:
         method = recommendation.method if recommendation is not None else None
-        _SET_DATA(self, (index, citizen_id, error, method, None, recommendation, -1))
+        _SET_DATA(self, (index, citizen_id, error, method, None, -1))
+        _SET_SOURCE(self, recommendation)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
@@ -116,14 +120,14 @@ class BatchResult:
 
     @property
     def recommendation(self) -> Recommendation | None:
-        data = self._data
-        if data[6] < 0:
-            rec: Recommendation | None = data[5]
+        row = self._data[5]
+        if row < 0:
+            rec: Recommendation | None = self._source
             return rec
         try:
             return self._built
         except AttributeError:
-            built: Recommendation = data[5].build(data[6])
+            built: Recommendation = self._source.build(row)
             _SET_BUILT(self, built)
             return built
 
@@ -134,7 +138,7 @@ class BatchResult:
         codes = data[4]
         if codes is not None:
             return list(codes)
-        rec = data[5] if data[6] < 0 else self.recommendation
+        rec = self.recommendation
         return list(rec.warning_codes) if rec is not None else []
 
     def _key(self) -> tuple[int, Recommendation | None, str | None, str | None]:
@@ -156,6 +160,7 @@ class BatchResult:
 
 
 _SET_DATA = vars(BatchResult)["_data"].__set__
+_SET_SOURCE = vars(BatchResult)["_source"].__set__
 _SET_BUILT = vars(BatchResult)["_built"].__set__
 
 
@@ -170,8 +175,8 @@ def _results(
     """``n`` BatchResults answered by a fast pass (rows 0..n-1 of ``source``), built with
     C-level iteration: ``object.__new__`` and the data slot's setter mapped over the chunk."""
     out: list[BatchResult] = list(map(object.__new__, repeat(BatchResult, n)))
-    data = zip(indices, citizens, repeat(None), methods, codes, repeat(source), range(n))
-    deque(map(_SET_DATA, out, data), 0)
+    deque(map(_SET_DATA, out, zip(indices, citizens, repeat(None), methods, codes, range(n))), 0)
+    deque(map(_SET_SOURCE, out, repeat(source)), 0)
     return out
 
 
