@@ -2,14 +2,16 @@
 
     python benchmarks/bench_batch.py                 # 1,000,000 rows (about a minute)
     python benchmarks/bench_batch.py --rows 200000   # quicker
-    python benchmarks/bench_batch.py --many          # triage_stream over 1,000,000 dicts
+    python benchmarks/bench_batch.py --many          # triage_many/_stream, 1,000,000 dicts
 
 ``--many``: 1,000,000 distinct assessment dicts (bench_triage's stream over the whole domain,
-each with a ``citizen_id``, a portfolio given), already in a list; ``triage_stream`` consumed
-row by row (method and warning codes kept, as the reference returns; then again with every
-row's Recommendation built, which a row does on first access) against a plain loop
-calling ``reference_triage`` on the same dicts, in one run; the peak resident memory the
-stream adds (``VmHWM``) and the rows' agreement are checked first.
+each with a ``citizen_id``, a portfolio given), already in a list; ``triage_many`` (the list of
+results kept) and ``triage_stream`` consumed row by row (method and warning codes kept, as the
+reference returns) against a plain loop calling ``reference_triage`` on the same dicts, in
+rotating order over ``--rounds`` rounds (each run from a collected heap; the median of the
+rounds' ratios is the figure); then once with every row's Recommendation built, which a row
+does on first access. Every row's agreement is checked first; the peak resident memory each
+run adds is reported (``VmHWM``, reset per run).
 
 The input is what a CSV export gives: a pandas DataFrame of string columns (pandas' default
 ``str`` dtype), one per assessment field, blank cells for unknown answers, values drawn with
