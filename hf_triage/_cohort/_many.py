@@ -53,16 +53,19 @@ class _Source:
 
     __slots__ = ()
 
-    def build(self, row: int) -> Recommendation:  # pragma: no cover - overridden
+    def build(self, cells: Sequence[Any]) -> Recommendation:  # pragma: no cover - overridden
         raise NotImplementedError
 
 
-#: a result's data: (index, citizen_id, error, method, warning codes, row); only strings,
-#: numbers and a tuple of strings, so that the collector stops tracking it (a batch of a
-#: million rows kept in a list is then one tracked object per row, not two). For a row a fast
-#: pass answered, the source's ``build(row)`` builds its Recommendation; otherwise ``row`` is
-#: -1, the source is the Recommendation (or None) and the codes None (read from it)
-_Data = tuple[int, str | None, str | None, str | None, tuple[str, ...] | None, int]
+#: a result's data: (index, citizen_id, error, method, warning codes, *cells). For a row a
+#: fast pass answered, ``cells`` are the row's own cells as read (strings, numbers, None, and
+#: tuples of them: a copy, so a record changed later does not change its answer), from which
+#: the source's ``build(cells)`` builds the Recommendation; a result built at once has no
+#: cells, its source is the Recommendation (or None) and its codes None (read from it). Only
+#: strings, numbers and tuples of them: the collector stops tracking the tuple, so a batch of
+#: a million rows kept in a list is one tracked object per row, and a kept result keeps no
+#: more than its own row
+_Data = tuple[Any, ...]
 
 
 class BatchResult:
@@ -92,7 +95,7 @@ class BatchResult:
         citizen_id: str | None = None,
     ) -> None:
         method = recommendation.method if recommendation is not None else None
-        _SET_DATA(self, (index, citizen_id, error, method, None, -1))
+        _SET_DATA(self, (index, citizen_id, error, method, None))
         _SET_SOURCE(self, recommendation)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -104,38 +107,41 @@ class BatchResult:
 
     @property
     def index(self) -> int:
-        return self._data[0]
+        index: int = self._data[0]
+        return index
 
     @property
     def citizen_id(self) -> str | None:
-        return self._data[1]
+        citizen: str | None = self._data[1]
+        return citizen
 
     @property
     def error(self) -> str | None:
-        return self._data[2]
+        error: str | None = self._data[2]
+        return error
 
     @property
     def method(self) -> str | None:
-        return self._data[3]
+        method: str | None = self._data[3]
+        return method
 
     @property
     def recommendation(self) -> Recommendation | None:
-        row = self._data[5]
-        if row < 0:
+        data = self._data
+        if len(data) == _EAGER:
             rec: Recommendation | None = self._source
             return rec
         try:
             return self._built
         except AttributeError:
-            built: Recommendation = self._source.build(row)
+            built: Recommendation = self._source.build(data[_EAGER:])
             _SET_BUILT(self, built)
             return built
 
     @property
     def warning_codes(self) -> list[str]:
         """The codes of the row's warnings, in file order (empty for a row in error)."""
-        data = self._data
-        codes = data[4]
+        codes: tuple[str, ...] | None = self._data[4]
         if codes is not None:
             return list(codes)
         rec = self.recommendation
@@ -159,6 +165,8 @@ class BatchResult:
         )
 
 
+#: the length of a result's data without cells (a result built at once)
+_EAGER = 5
 _SET_DATA = vars(BatchResult)["_data"].__set__
 _SET_SOURCE = vars(BatchResult)["_source"].__set__
 _SET_BUILT = vars(BatchResult)["_built"].__set__
@@ -169,13 +177,16 @@ def _results(
     citizens: Iterable[str | None],
     methods: Iterable[str | None],
     codes: Iterable[tuple[str, ...]],
+    cells: Sequence[Iterable[Any]],
     source: _Source,
     n: int,
 ) -> list[BatchResult]:
-    """``n`` BatchResults answered by a fast pass (rows 0..n-1 of ``source``), built with
-    C-level iteration: ``object.__new__`` and the data slot's setter mapped over the chunk."""
+    """``n`` BatchResults answered by a fast pass, each with its row's ``cells`` (one iterable
+    per column) for ``source`` to build from, built with C-level iteration: ``object.__new__``
+    and the slots' setters mapped over the chunk."""
     out: list[BatchResult] = list(map(object.__new__, repeat(BatchResult, n)))
-    deque(map(_SET_DATA, out, zip(indices, citizens, repeat(None), methods, codes, range(n))), 0)
+    data = zip(indices, citizens, repeat(None), methods, codes, *cells)
+    deque(map(_SET_DATA, out, data), 0)
     deque(map(_SET_SOURCE, out, repeat(source)), 0)
     return out
 
@@ -466,8 +477,9 @@ class _OneRow:
         decision = table.part(rules, i, facts).decision
         found = table.group_warnings(rules, i, facts, decision, self.offers, self.lang)
         codes = tuple(w.code for w in found)
+        # one row, its own source: the facts stay there (a placeholder cell marks it lazy)
         source = _OneSource(self, i, facts)
-        return _results((index,), (citizen,), (decision.method,), (codes,), source, 1)[0]
+        return _results((index,), (citizen,), (decision.method,), (codes,), [(None,)], source, 1)[0]
 
 
 class _OneSource(_Source):
@@ -478,7 +490,7 @@ class _OneSource(_Source):
     def __init__(self, row: _OneRow, i: int, facts: dict[str, Scalar]) -> None:
         self.row, self.i, self.facts = row, i, facts
 
-    def build(self, row: int) -> Recommendation:
+    def build(self, cells: Sequence[Any]) -> Recommendation:
         one = self.row
         return answer(one.rules, one.table, self.i, self.facts, one.offers, one.lang)
 
@@ -710,7 +722,9 @@ class _Columns:
             else:  # ``below``: no rating given
                 tops = map(max, map(chain, map(dict.values, nested), repeat((self.below,))))
             read.steps.append(map(self.by_max.__getitem__, tops))
-            read.nested = list(map(dict.copy, nested))
+            # each mapping's keys and ratings as two tuples: the row's own copy, which the
+            # collector need not track (a copied dict it would, with the result holding it)
+            read.nested = [list(map(tuple, nested)), list(map(tuple, map(dict.values, nested)))]
             read.highest = "max"
             return read
         for dim, name in self.nested.items():
@@ -756,13 +770,13 @@ class _Columns:
             for column in columns:
                 column[k] = None
             if nested is not None:
-                nested[k] = {}
+                nested[0][k] = nested[1][k] = ()
         if read.highest == "counts" and self.highest is not None:
             counts = map(int.bit_length, map(and_, totals, repeat(self.nib_mask)))
             totals = list(map(add, totals, map(self.highest.__getitem__, counts)))
         cells = _RowCells(self, rules, tuple(read.names), nested is not None)
         if nested is not None:
-            columns = [*columns, nested]
+            columns = [*columns, *nested]
         methods = self._methods(totals, cells, columns)
         codes = self._codes(totals, cells, columns)
         ids: Iterable[Any] = repeat(None)
@@ -772,8 +786,7 @@ class _Columns:
                 ids = found
             else:
                 ids = [None if is_blank(v) else str(v) for v in found]
-        cells.rows = columns
-        out = _results(indices, ids, methods, codes, cells, n)
+        out = _results(indices, ids, methods, codes, columns, cells, n)
         for k in bad:
             out[k] = one(indices[k], rows[k])
         return out
@@ -937,8 +950,8 @@ class _Read:
         self.lookups: list[tuple[dict[Any, int], Iterable[Any]]] = []
         #: other steps to sum (the highest rating's)
         self.steps: list[Iterable[int]] = []
-        #: a copy of each row's ``dimensions`` mapping, if read whole
-        self.nested: list[dict[Any, Any]] | None = None
+        #: each row's ``dimensions`` mapping, if read whole: its keys, its ratings (tuples)
+        self.nested: list[list[tuple[Any, ...]]] | None = None
         #: how the highest rating is found: "none" given, "counts" in the sum, "max" summed
         self.highest = "none"
 
@@ -946,14 +959,12 @@ class _Read:
 class _RowCells(_Source):
     """Builds the Recommendation of a row the column-wise pass answered, from its cells."""
 
-    __slots__ = ("columns", "names", "nested", "rows", "rules")
+    __slots__ = ("columns", "names", "nested", "rules")
 
     def __init__(
         self, columns: _Columns, rules: CompiledRules, names: tuple[str, ...], nested: bool
     ) -> None:
         self.columns, self.rules, self.names, self.nested = columns, rules, names, nested
-        #: the chunk's cells, one list per field read (then the copied ``dimensions``)
-        self.rows: list[list[Any]] = []
 
     def facts(self, cells: Sequence[Any]) -> dict[str, Scalar]:
         """The validated facts of one row's cells (blank: left out; defaults filled)."""
@@ -965,18 +976,19 @@ class _RowCells(_Source):
             for name, cell in zip(names, cells[: len(names)], strict=True)
             if cell is not None and cell != ""
         }
-        if self.nested:
+        if self.nested:  # the mapping's keys, then its ratings
             dims = c.nested
-            for dim, rating in cells[-1].items():
+            at = len(names)
+            for dim, rating in zip(cells[at], cells[at + 1], strict=True):
                 facts[dims[dim]] = rating
         for name, default in c.defaults:
             if name not in facts:
                 facts[name] = default
         return facts
 
-    def build(self, row: int) -> Recommendation:
+    def build(self, cells: Sequence[Any]) -> Recommendation:
         c = self.columns
-        facts = self.facts([column[row] for column in self.rows])
+        facts = self.facts(cells)
         return answer(self.rules, c.table, c.table.index(facts), facts, c.offers, c.lang)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import pickle
 import random
+import tracemalloc
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -345,3 +346,29 @@ def test_a_kept_batch_is_one_tracked_object_per_row() -> None:
     assert not any(gc.is_tracked(r._data) for r in results)
     for r in results[:50]:  # still answers as before
         assert r.method == (r.recommendation.method if r.recommendation else None)
+
+
+def test_a_kept_result_keeps_only_its_own_row() -> None:
+    """Keeping one result in 256 of a stream costs about one row each, not the chunk it came
+    from (a result built from a chunk-wide store would keep all 256 rows' cells)."""
+    rows = [
+        {
+            "citizen_id": f"c{k}",
+            "complexity": "mild",
+            "situation": "street",
+            "dimensions": {"housing": k % 5, "network": 2, "finances": 1},
+        }
+        for k in range(25_600)
+    ]
+    list(triage_stream(rows[:2_000], municipality=OFFERS))  # the shared maps filled first
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = [r for r in triage_stream(rows, municipality=OFFERS) if r.index % 256 == 0]
+        gc.collect()
+        per_result = tracemalloc.get_traced_memory()[0] / len(kept)
+    finally:
+        tracemalloc.stop()
+    assert len(kept) == 100
+    assert per_result < 12_000, per_result  # a chunk's cells: about 57,000 bytes
+    assert all(r.method == r.recommendation.method for r in kept if r.recommendation)
