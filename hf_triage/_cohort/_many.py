@@ -94,12 +94,20 @@ class BatchResult:
         error: str | None = None,
         citizen_id: str | None = None,
     ) -> None:
+        if recommendation is not None and not isinstance(recommendation, Recommendation):
+            raise TypeError(
+                "BatchResult: recommendation must be a Recommendation or None, "
+                f"not {type(recommendation).__name__}"
+            )
         method = recommendation.method if recommendation is not None else None
         _SET_DATA(self, (index, citizen_id, error, method, None))
         _SET_SOURCE(self, recommendation)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"BatchResult is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"BatchResult is read-only: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[type[BatchResult], tuple[Any, ...]]:
         # pickled and copied as built (a process pool returns it; the table stays behind)

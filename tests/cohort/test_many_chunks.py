@@ -255,6 +255,8 @@ def test_results_of_chunks_are_read_only_and_pickle_as_built() -> None:
     for result in triage_many(rows, municipality=OFFERS):
         with pytest.raises(AttributeError, match="read-only"):
             setattr(result, "error", "x")  # noqa: B010 - the write under test
+        with pytest.raises(AttributeError, match="read-only"):
+            delattr(result, "_data")
         again = pickle.loads(pickle.dumps(result))
         assert again == result
         assert (again.method, again.warning_codes) == (result.method, result.warning_codes)
@@ -372,3 +374,8 @@ def test_a_kept_result_keeps_only_its_own_row() -> None:
     assert len(kept) == 100
     assert per_result < 12_000, per_result  # a chunk's cells: about 57,000 bytes
     assert all(r.method == r.recommendation.method for r in kept if r.recommendation)
+
+
+def test_a_result_is_made_of_a_recommendation_or_none() -> None:
+    with pytest.raises(TypeError, match="Recommendation or None, not str"):
+        BatchResult(1, "CTI")  # type: ignore[arg-type]
