@@ -49,7 +49,7 @@ __all__ = ["BatchResult", "triage_many", "triage_stream"]
 
 
 class _Source:
-    """What builds the Recommendation of the rows a fast pass answered (``build(row)``)."""
+    """What builds the Recommendation of a row a fast pass answered, from its cells."""
 
     __slots__ = ()
 
@@ -493,13 +493,13 @@ class _OneRow:
 class _OneSource(_Source):
     """Builds the Recommendation of one row the one-record fast pass answered."""
 
-    __slots__ = ("facts", "i", "row")
+    __slots__ = ("facts", "i", "one")
 
-    def __init__(self, row: _OneRow, i: int, facts: dict[str, Scalar]) -> None:
-        self.row, self.i, self.facts = row, i, facts
+    def __init__(self, one: _OneRow, i: int, facts: dict[str, Scalar]) -> None:
+        self.one, self.i, self.facts = one, i, facts
 
     def build(self, cells: Sequence[Any]) -> Recommendation:
-        one = self.row
+        one = self.one
         return answer(one.rules, one.table, self.i, self.facts, one.offers, one.lang)
 
 
