@@ -153,21 +153,28 @@ def test_a_generator_answers_as_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
     assert_same(list(triage_stream(iter(rows), municipality=OFFERS)), rows, municipality=OFFERS)
 
 
-def test_typed_records_in_big_chunks_answer_as_the_ordinary_path() -> None:
-    """The shape the fast pass is built for: typed cells, nested ratings, an id."""
-    rng = random.Random(5)
+def typed_records(n: int, seed: int, *, blank: float, flat_even: bool = False) -> list[Any]:
+    """Records of typed cells (a field left out with probability ``blank``), an id, the
+    ratings in a nested ``dimensions`` mapping (``flat_even``: even rows' as flat keys)."""
+    rng = random.Random(seed)
     rows: list[Any] = []
-    for k in range(1500):
+    for k in range(n):
         record: dict[str, Any] = {"citizen_id": f"B{k}"}
         for name, spec in FIELDS.items():
-            if rng.random() < 0.2:
+            if rng.random() < blank:
                 continue
             value = rng.choice(spec.values)
-            if name.startswith("dimensions."):
+            if name.startswith("dimensions.") and not (flat_even and k % 2 == 0):
                 record.setdefault("dimensions", {})[name[11:]] = value
             else:
                 record[name] = value
         rows.append(record)
+    return rows
+
+
+def test_typed_records_in_big_chunks_answer_as_the_ordinary_path() -> None:
+    """The shape the fast pass is built for: typed cells, nested ratings, an id."""
+    rows = typed_records(1500, 5, blank=0.2)
     rows[700]["consent"] = 1  # one bad cell in the middle of a chunk
     rows[701]["dimensions"] = {"housing": True}
     results = triage_many(rows, municipality=OFFERS)
@@ -320,27 +327,14 @@ def test_edited_rules_answer_as_the_ordinary_path(rules_copy: Any, edit: str) ->
     assert HIGHEST_TEST in text
     path.write_text(text.replace(HIGHEST_TEST, edit), encoding="utf-8")
     rules = hf_triage.load_rules(rules_copy)
-    rng = random.Random(71)
-    rows: list[Any] = []
-    for k in range(300):
-        record: dict[str, Any] = {"citizen_id": f"B{k}"}
-        for name, spec in FIELDS.items():
-            if rng.random() < 0.3:
-                continue
-            value = rng.choice(spec.values)
-            if name.startswith("dimensions.") and k % 2:
-                record.setdefault("dimensions", {})[name[11:]] = value
-            else:
-                record[name] = value
-        rows.append(record)
-    rows += records(200, 72)
+    rows = typed_records(300, 71, blank=0.3, flat_even=True) + records(200, 72)
     kwargs: dict[str, Any] = {"rules": rules, "municipality": OFFERS}
     assert_same(triage_many(rows, **kwargs), rows, **kwargs)
 
 
 def test_a_kept_batch_is_one_tracked_object_per_row() -> None:
     """A batch kept in a list costs the cyclic collector one object per row, not two: each
-    result's data holds only strings, numbers and a tuple of codes, so the collector stops
+    result's data holds only strings, numbers and tuples of them, so the collector stops
     tracking it (what builds the Recommendation sits in its own slot)."""
     results = triage_many(records(600, 43), municipality=OFFERS)
     assert any(r.error is None for r in results) and any(r.error for r in results)
