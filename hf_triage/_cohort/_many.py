@@ -28,6 +28,7 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from itertools import chain, islice, repeat
 from operator import add, and_, or_
 from typing import Any
@@ -43,6 +44,7 @@ from .._table import TABLES, DecisionTable, answer
 from .._texts import check_lang
 from .._types import Scalar
 from ._cells import column_problem, is_blank, read_cell
+from ._pause import collector_paused
 from ._profile import as_municipality
 
 __all__ = ["BatchResult", "triage_many", "triage_stream"]
@@ -407,6 +409,24 @@ def _stream(
     lang: Any,
     id_field: str,
 ) -> Iterator[BatchResult]:
+    for results in _answered(records, compiled, profile, lang, id_field):
+        # handed over one by one and not kept here: a row's Recommendation, built by the
+        # consumer, dies young (kept for the whole chunk, it would outlive the collector's
+        # youngest generation and make full collections over a large input frequent)
+        results.reverse()
+        while results:
+            yield results.pop()
+
+
+def _answered(
+    records: Iterable[Mapping[str, Any] | Assessment],
+    compiled: CompiledRules,
+    profile: Municipality | None,
+    lang: Any,
+    id_field: str,
+) -> Iterator[list[BatchResult]]:
+    """The results of the records, a chunk at a time; an error the iterable raised comes
+    after the results of the records it gave before it."""
     offers = offers_of(profile)
     table = TABLES.table(compiled) if type(compiled) is CompiledRules else None
     fast = _cell_steps(table) if table is not None else None
@@ -433,18 +453,12 @@ def _stream(
     for chunk, error in _chunks(records):
         n = len(chunk)
         if columns is None:
-            results = [one(k, record) for k, record in enumerate(chunk, start)]
+            yield [one(k, record) for k, record in enumerate(chunk, start)]
         elif set(map(type, chunk)) == {dict}:
-            results = columns.chunk(compiled, chunk, range(start, start + n), one, seen)
+            yield columns.chunk(compiled, chunk, range(start, start + n), one, seen)
         else:
-            results = _mixed(compiled, chunk, start, columns, one, seen)
+            yield _mixed(compiled, chunk, start, columns, one, seen)
         start += n
-        # handed over one by one and not kept here: a row's Recommendation, built by the
-        # consumer, dies young (kept for the whole chunk, it would outlive the collector's
-        # youngest generation and make full collections over a large input frequent)
-        results.reverse()
-        while results:
-            yield results.pop()
         if error is not None:
             raise error
 
@@ -526,8 +540,6 @@ _GROUPINGS_LIMIT = 16
 _HALF_LIMIT = 131_072
 #: distinct lists of warning codes kept per stream (beyond: worded anew)
 _CODES_LIMIT = 65_536
-#: a decision part not seen yet in this stream
-_UNSET: Any = object()
 _EMPTY: dict[str, Any] = {}
 
 
@@ -618,6 +630,8 @@ class _Columns:
             self.by_max = {self.below: self.highest[0]}
             for rating in ratings:
                 self.by_max[rating] = (table.highest[rating] // divisor) << at
+            if not all(0 <= r < 256 for r in ratings):  # a row's ratings are kept as bytes
+                self.by_max = None
         self.plain: dict[str, dict[Any, int]] = {}
         self.indexed: dict[str, str] = {}
         #: False: the bit fields do not fit below ``_LIMIT``; the stream reads record by record
@@ -656,7 +670,8 @@ class _Columns:
         self.nested = {dim: name for name, dim in dim_names.items()}
         self.nested_keys = frozenset(self.nested)
         self.known = frozenset({*self.top, "dimensions"})
-        self.methods: list[Any] = [_UNSET] * (self.part_mask + 1)
+        #: per decision part seen: its method (and decision)
+        self.methods: dict[int, str | None] = {}
         self.decisions: list[Any] = [None] * (self.part_mask + 1)
         self.codes_of: dict[int, tuple[str, ...]] = {}
         #: per group of step maps (by identity): tuple of cells -> their steps summed
@@ -719,8 +734,9 @@ class _Columns:
         ratings = list(chain.from_iterable(map(dict.values, nested)))
         types = set(map(type, ratings))
         if not flat and self.by_max is not None and types <= {int} and set(ratings) <= self.ratings:
-            # typed ratings, all allowed: only the dimensions the index reads need a column,
-            # and the highest rating is each mapping's max
+            # typed ratings, all allowed (each a byte: checked when the maps are made): only
+            # the dimensions the index reads need a column, and the highest rating is each
+            # mapping's max
             for dim, name in self.indexed.items():
                 if dim in dims:
                     cells = map(dict.get, nested, repeat(dim))
@@ -730,9 +746,11 @@ class _Columns:
             else:  # ``below``: no rating given
                 tops = map(max, map(chain, map(dict.values, nested), repeat((self.below,))))
             read.steps.append(map(self.by_max.__getitem__, tops))
-            # each mapping's keys and ratings as two tuples: the row's own copy, which the
-            # collector need not track (a copied dict it would, with the result holding it)
-            read.nested = [list(map(tuple, nested)), list(map(tuple, map(dict.values, nested)))]
+            # each mapping's keys and ratings: the row's own copy, which the collector need not
+            # track (a copied dict it would, with the result holding it); the keys as a tuple,
+            # the ratings (0-4) as bytes, which the collector never tracks, at half a tuple's
+            # size
+            read.nested = [list(map(tuple, nested)), list(map(bytes, map(dict.values, nested)))]
             read.highest = "max"
             return read
         for dim, name in self.nested.items():
@@ -817,8 +835,13 @@ class _Columns:
                     continue
                 cache = self.combos.setdefault(tuple(map(id, maps)), {})
             columns = [c if isinstance(c, list) else list(c) for _, c in part]
-            # each tuple of cells is looked up and let go (zip reuses it): none kept per row
-            got = list(map(cache.get, zip(*columns, strict=True)))
+            # each tuple of cells is looked up and let go (zip reuses it): none kept per row;
+            # a tuple not seen yet raises, and the chunk is looked up again, filling the map
+            try:
+                steps.append(list(map(cache.__getitem__, zip(*columns, strict=True))))
+                continue
+            except KeyError:
+                got = list(map(cache.get, zip(*columns, strict=True)))
             if None in got:
                 for k, found in enumerate(got):
                     if found is None:
@@ -834,32 +857,39 @@ class _Columns:
         self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
     ) -> list[str | None]:
         parts = list(map(and_, totals, repeat(self.part_mask)))
-        methods = list(map(self.methods.__getitem__, parts))
-        if _UNSET in methods:
-            for k, method in enumerate(methods):
-                if method is _UNSET:
-                    part = parts[k]
-                    if self.methods[part] is _UNSET:
-                        facts = cells.facts([column[k] for column in columns])
-                        i = self.table.index(facts)
-                        decision = self.table.part(cells.rules, i, facts).decision
-                        self.methods[part], self.decisions[part] = decision.method, decision
-                    methods[k] = self.methods[part]
-        return methods
+        try:  # a decision part not seen yet raises: filled below
+            return list(map(self.methods.__getitem__, parts))
+        except KeyError:
+            pass
+        for k, part in enumerate(parts):
+            if part not in self.methods:
+                facts = cells.facts([column[k] for column in columns])
+                i = self.table.index(facts)
+                decision = self.table.part(cells.rules, i, facts).decision
+                self.decisions[part] = decision
+                self.methods[part] = decision.method
+        return list(map(self.methods.__getitem__, parts))
 
     def _codes(
         self, totals: list[int], cells: _RowCells, columns: list[list[Any]]
     ) -> list[tuple[str, ...]]:
         masks: Iterable[int] = repeat(0, len(totals))
         for half_mask, members, cache in self.halves:
-            got = list(map(cache.get, map(and_, totals, repeat(half_mask))))
+            got: list[int | None]
+            try:  # bits not seen yet raise: looked up again below, filling the map
+                got = list(map(cache.__getitem__, map(and_, totals, repeat(half_mask))))
+            except KeyError:
+                got = list(map(cache.get, map(and_, totals, repeat(half_mask))))
             if None in got:
                 for k, found in enumerate(got):
                     if found is None:
                         got[k] = self._half(totals[k], half_mask, members, cache, cells, columns, k)
             masks = map(add, masks, got)
         masks = list(masks)
-        codes = list(map(self.codes_of.get, masks))
+        try:
+            return list(map(self.codes_of.__getitem__, masks))
+        except KeyError:
+            codes = list(map(self.codes_of.get, masks))
         if None in codes:
             for k, known in enumerate(codes):
                 if known is None:
@@ -958,8 +988,9 @@ class _Read:
         self.lookups: list[tuple[dict[Any, int], Iterable[Any]]] = []
         #: other steps to sum (the highest rating's)
         self.steps: list[Iterable[int]] = []
-        #: each row's ``dimensions`` mapping, if read whole: its keys, its ratings (tuples)
-        self.nested: list[list[tuple[Any, ...]]] | None = None
+        #: each row's ``dimensions`` mapping, if read whole: its keys (tuples), its ratings
+        #: (bytes)
+        self.nested: list[list[Any]] | None = None
         #: how the highest rating is found: "none" given, "counts" in the sum, "max" summed
         self.highest = "none"
 
@@ -1040,8 +1071,20 @@ def triage_many(
     this module's docstring. Each result holds the ``Recommendation``, or the ``error`` naming
     field, value and allowed values; ``citizen_id`` is the record's ``id_field``, if any.
     The municipality is validated once, before any row (``MunicipalityError``). The list of
-    ``triage_stream``: use that to keep memory flat over a long input.
+    ``triage_stream``: use that to keep memory flat over a long input. Over a list or tuple,
+    Python's cyclic garbage collector is paused while the list of results is built (and
+    resumed as it was; see ``_pause``): a million kept results would otherwise make it trace
+    the caller's records and the results over and over.
     """
-    return list(
-        triage_stream(records, rules=rules, municipality=municipality, lang=lang, id_field=id_field)
-    )
+    check_lang(lang)
+    compiled = rules if rules is not None else default_rules()
+    profile = as_municipality(municipality)
+    # a list or tuple is already made: the collector is paused while the list of results
+    # grows (see ``_pause``); an iterator's records are made by the caller's code (a file
+    # reader, a generator) between chunks, whose garbage the collector keeps collecting
+    sized = isinstance(records, (list, tuple))
+    out: list[BatchResult] = []
+    with collector_paused() if sized else nullcontext():
+        for results in _answered(records, compiled, profile, lang, id_field):
+            out.extend(results)
+    return out
